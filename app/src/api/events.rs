@@ -1,0 +1,114 @@
+//! Events: list, page, create, edit, status and comments.
+use leptos::prelude::*;
+
+use crate::api::dto::{EventDetail, EventForm, EventSummary};
+use crate::domain::EventInput;
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "list_events")]
+pub async fn list_events(filter: String) -> Result<Vec<EventSummary>, AppError> {
+    use crate::ssr::{auth::*, services::events::EventFilter, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let filter = EventFilter::parse(&filter);
+            EventService::list(
+                &state()?.db,
+                &user,
+                filter,
+                request_language(),
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_event")]
+pub async fn get_event(id: i32) -> Result<EventDetail, AppError> {
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            EventService::detail(
+                &state()?.db,
+                &user,
+                id,
+                request_language(),
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_event_form")]
+pub async fn get_event_form(id: i32) -> Result<EventForm, AppError> {
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            EventService::form(&state()?.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "create_event")]
+pub async fn create_event(input: EventInput) -> Result<i32, AppError> {
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let event = EventService::create(&state()?.db, &user, &input).await?;
+            leptos_axum::redirect(&format!("/events/{}", event.id));
+            Ok(event.id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "update_event")]
+pub async fn update_event(id: i32, input: EventInput) -> Result<i32, AppError> {
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            EventService::update(&state()?.db, &user, id, &input).await?;
+            leptos_axum::redirect(&format!("/events/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "change_event_status")]
+pub async fn change_event_status(id: i32, status: String) -> Result<(), AppError> {
+    use crate::domain::EventStatus;
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let next = EventStatus::parse(&status)
+                .ok_or_else(|| AppError::field("status", "Unknown status."))?;
+            EventService::change_status(&state()?.db, &user, id, next).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "add_comment")]
+pub async fn add_comment(event_id: i32, body: String) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            EventService::add_comment(&state()?.db, &user, event_id, &body).await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,148 @@
+//! Form fields: label above, the problem in words below, `aria-invalid` on the input.
+use leptos::prelude::*;
+
+use crate::domain::{message_for, FieldError};
+
+fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace(['[', ']'], "-").trim_end_matches('-'))
+}
+
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    field: &'static str,
+) -> impl IntoView {
+    let id = format!("err-{field}");
+    view! {
+        <p class="field-error" id=id role="alert">
+            {move || message_for(&errors.get(), field)}
+        </p>
+    }
+}
+
+/// A text-like `<input>` (`type` text, email, password, number, datetime-local…).
+#[component]
+pub fn TextField(
+    label: &'static str,
+    /// the form name sent to the server, e.g. `input[title]`
+    name: &'static str,
+    /// the field the server names in its errors, e.g. `title`
+    field: &'static str,
+    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] list: &'static str,
+) -> impl IntoView {
+    let id = field_id(name);
+    let invalid = move || message_for(&errors.get(), field).is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                required=required
+                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                list=(!list.is_empty()).then_some(list)
+                aria-invalid=move || invalid().to_string()
+                aria-describedby=format!("err-{field}")
+                data-field=field
+            />
+            <FieldMessage errors field />
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = field_id(name);
+    let invalid = move || message_for(&errors.get(), field).is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                required=required
+                aria-invalid=move || invalid().to_string()
+                aria-describedby=format!("err-{field}")
+                data-field=field
+            >
+                {value}
+            </textarea>
+            <FieldMessage errors field />
+        </div>
+    }
+}
+
+/// A `<select>` whose options are `(value, label)` pairs.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] value: String,
+) -> impl IntoView {
+    let id = field_id(name);
+    let invalid = move || message_for(&errors.get(), field).is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || invalid().to_string()
+                aria-describedby=format!("err-{field}")
+                data-field=field
+            >
+                {options
+                    .into_iter()
+                    .map(|(option, text)| {
+                        let selected = option == value;
+                        view! {
+                            <option value=option selected=selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldMessage errors field />
+        </div>
+    }
+}
+
+/// Moves the keyboard focus to the first field marked invalid (browser only).
+pub fn focus_first_invalid() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        request_animation_frame(|| {
+            if let Some(el) = document()
+                .query_selector("[aria-invalid=true]")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+}

@@ -1,0 +1,11 @@
+//! Tandem's rules in plain Rust: types, states, transitions and validation.
+//!
+//! Nothing here depends on leptos, sea-orm or the network, so the browser (hydrate build) and the
+//! server (ssr build) run exactly the same checks.
+pub mod event;
+pub mod field;
+pub mod user;
+
+pub use event::*;
+pub use field::*;
+pub use user::*;

@@ -1,0 +1,115 @@
+//! Tandem's Leptos app: the UI, its server functions and (under `ssr`) everything behind them.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::i18n::Lang;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = current_language();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.as_str()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The UI language of this request: the language cookie on the server, `<html lang>` in the browser.
+pub fn current_language() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::auth::request_language()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or(Lang::En)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::En
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(current_language());
+    // lets tests (and curious people) see when the page became interactive
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tandem.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Tandem".to_string() } else { format!("{title} · Tandem") }
+        } />
+        <Router>
+            <components::Layout>
+                <Routes fallback=pages::errors::NotFoundPage>
+                    <Route path=path!("/") view=pages::events::EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/events/new")
+                        view=pages::event_form::NewEventPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/events/:id")
+                        view=pages::event::EventPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/events/:id/edit")
+                        view=pages::event_form::EditEventPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/users")
+                        view=pages::users::UsersPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </components::Layout>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,47 @@
+//! 404 and 403 pages, and the view pages use when a server function says no.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::use_lang;
+use crate::error::AppError;
+use crate::i18n::t;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! { <ErrorView error=AppError::NotFound /> }
+}
+
+/// What a page shows instead of its content when loading it failed.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    let (title, text) = match &error {
+        AppError::NotFound => (t(lang, "error.not_found"), t(lang, "error.not_found_text")),
+        AppError::Forbidden => (t(lang, "error.forbidden"), t(lang, "error.forbidden_text")),
+        _ => (t(lang, "error.generic"), ""),
+    };
+    view! {
+        <Title text=title />
+        <section class="card error-page">
+            <h1>{title}</h1>
+            <p>{text}</p>
+            <a class="button" href="/">
+                {t(lang, "error.back")}
+            </a>
+        </section>
+    }
+}
+
+/// Renders the 403 view and, on the server, gives the response its 403 status.
+#[component]
+pub fn ForbiddenView() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! { <ErrorView error=AppError::Forbidden /> }
+}

@@ -1,0 +1,389 @@
+//! One event's whole plan at a glance: when and where (in its time zone), brief, agenda,
+//! deadlines, comments and the activity log.
+use leptos::html::Form;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::dto::{ActivityDto, EventDetail};
+use crate::api::events::{get_event, AddComment, ChangeEventStatus};
+use crate::components::{general_error, use_lang, KindChip, RoleChip, StatusChip, TextArea};
+use crate::domain::EventStatus;
+use crate::i18n::{t, Lang};
+use crate::pages::errors::ErrorView;
+
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let status_action = ServerAction::<ChangeEventStatus>::new();
+    let comment_action = ServerAction::<AddComment>::new();
+    let event = Resource::new(
+        move || {
+            (
+                id(),
+                status_action.version().get(),
+                comment_action.version().get(),
+            )
+        },
+        |(id, _, _)| get_event(id),
+    );
+
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match event.await {
+                    Ok(detail) => {
+                        view! { <EventView detail status_action comment_action /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn transition_key(next: EventStatus) -> &'static str {
+    match next {
+        EventStatus::Open => "event.to_open",
+        EventStatus::Closed => "event.to_closed",
+        _ => "event.to_cancelled",
+    }
+}
+
+#[component]
+fn EventView(
+    detail: EventDetail,
+    status_action: ServerAction<ChangeEventStatus>,
+    comment_action: ServerAction<AddComment>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = detail.id;
+    let status_error = move || match status_action.value().get() {
+        Some(Err(err)) => general_error(lang, &err),
+        _ => None,
+    };
+    view! {
+        <Title text=detail.title.clone() />
+        <article class="event">
+            <header class="event-head">
+                <div>
+                    <p class="chips">
+                        <StatusChip status=detail.status />
+                        " "
+                        <KindChip kind=detail.kind />
+                    </p>
+                    <h1>{detail.title.clone()}</h1>
+                    <p class="event-when">
+                        <strong>{detail.when.clone()}</strong>
+                        " "
+                        {t(lang, "event.until")}
+                        " "
+                        {detail.until.clone()}
+                        <span class="muted">" · " {detail.time_zone.clone()}</span>
+                    </p>
+                </div>
+                <div class="event-actions">
+                    {detail
+                        .can_edit
+                        .then(|| {
+                            view! {
+                                <a class="button" href=format!("/events/{id}/edit")>
+                                    {t(lang, "event.edit")}
+                                </a>
+                            }
+                        })}
+                    {detail
+                        .next_states
+                        .iter()
+                        .map(|next| {
+                            let next = *next;
+                            let class = if next == EventStatus::Cancelled {
+                                "button button-danger"
+                            } else {
+                                "button button-primary"
+                            };
+                            view! {
+                                <ActionForm action=status_action attr:class="inline-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="status" value=next.as_str() />
+                                    <button type="submit" class=class data-status=next.as_str()>
+                                        {t(lang, transition_key(next))}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </header>
+            <p class="form-error" role="alert">
+                {status_error}
+            </p>
+            {(detail.status == EventStatus::Cancelled)
+                .then(|| view! { <p class="notice">{t(lang, "event.cancelled_note")}</p> })}
+            {(!detail.can_edit && detail.status != EventStatus::Cancelled)
+                .then(|| view! { <p class="notice">{t(lang, "event.read_only")}</p> })}
+
+            <div class="event-grid">
+                <div class="event-main">
+                    <section class="card">
+                        <h2>{t(lang, "event.brief")}</h2>
+                        {if detail.brief_html.trim().is_empty() {
+                            view! { <p class="muted">{t(lang, "event.no_brief")}</p> }.into_any()
+                        } else {
+                            // sanitised on the server (pulldown-cmark + ammonia)
+                            view! { <div class="prose" inner_html=detail.brief_html.clone()></div> }
+                                .into_any()
+                        }}
+                    </section>
+                    <section class="card">
+                        <h2>{t(lang, "event.agenda")}</h2>
+                        {if detail.agenda.is_empty() {
+                            view! { <p class="muted">{t(lang, "event.no_agenda")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="agenda">
+                                    {detail
+                                        .agenda
+                                        .iter()
+                                        .map(|item| {
+                                            view! {
+                                                <li>
+                                                    <time>{item.time.clone()}</time>
+                                                    <span>{item.title.clone()}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ol>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                    <Comments detail=detail.clone() comment_action />
+                </div>
+                <aside class="event-side">
+                    <section class="card">
+                        <dl class="facts">
+                            {detail
+                                .venue_name
+                                .clone()
+                                .map(|venue| {
+                                    view! {
+                                        <dt>{t(lang, "event.venue")}</dt>
+                                        <dd>
+                                            {venue}
+                                            <br />
+                                            <span class="muted">
+                                                {detail.venue_address.clone().unwrap_or_default()}
+                                            </span>
+                                        </dd>
+                                    }
+                                })}
+                            {detail
+                                .join_url
+                                .clone()
+                                .map(|url| {
+                                    view! {
+                                        <dt>{t(lang, "event.join")}</dt>
+                                        <dd>
+                                            <a href=url.clone() rel="noopener noreferrer" target="_blank">
+                                                {url.clone()}
+                                            </a>
+                                        </dd>
+                                    }
+                                })}
+                            <dt>{t(lang, "event.capacity")}</dt>
+                            <dd>{format!("{} {}", detail.capacity, t(lang, "event.seats"))}</dd>
+                            <dt>{t(lang, "event.language")}</dt>
+                            <dd>
+                                {t(lang, if detail.language == "de" { "lang.de" } else { "lang.en" })}
+                            </dd>
+                            <dt>{t(lang, "event.owner")}</dt>
+                            <dd>{detail.owner_name.clone()}</dd>
+                        </dl>
+                    </section>
+                    <section class="card">
+                        <h2>{t(lang, "event.timeline")}</h2>
+                        <ol class="timeline">
+                            {detail
+                                .timeline
+                                .iter()
+                                .map(|entry| {
+                                    view! {
+                                        <li class:past=entry.past>
+                                            <strong>{t(lang, timeline_key(&entry.label_key))}</strong>
+                                            <span>{entry.when.clone()}</span>
+                                            <span class="muted small">{entry.relative.clone()}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    </section>
+                    <section class="card">
+                        <h2>{t(lang, "event.activity")}</h2>
+                        {if detail.activity.is_empty() {
+                            view! { <p class="muted">{t(lang, "event.no_activity")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="activity">
+                                    {detail
+                                        .activity
+                                        .iter()
+                                        .map(|a| activity_line(lang, a))
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                </aside>
+            </div>
+        </article>
+    }
+}
+
+fn timeline_key(key: &str) -> &'static str {
+    match key {
+        "timeline.nominations" => "timeline.nominations",
+        "timeline.rsvp" => "timeline.rsvp",
+        "timeline.start" => "timeline.start",
+        _ => "timeline.end",
+    }
+}
+
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "title" => "form.title",
+        "kind" => "form.kind",
+        "brief" => "event.brief",
+        "agenda" => "event.agenda",
+        "venue_name" => "form.venue_name",
+        "venue_address" => "form.venue_address",
+        "join_url" => "form.join_url",
+        "starts_at" => "form.starts_at",
+        "ends_at" => "form.ends_at",
+        "time_zone" => "form.time_zone",
+        "capacity" => "form.capacity",
+        "nomination_deadline" => "form.nomination_deadline",
+        "rsvp_deadline" => "form.rsvp_deadline",
+        "language" => "form.language",
+        _ => "col.status",
+    }
+}
+
+fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
+    let what = match a.action.as_str() {
+        "created" => t(lang, "activity.created").to_string(),
+        "status" => format!(
+            "{}: {} → {}",
+            t(lang, "activity.status"),
+            a.old_value.clone().unwrap_or_default(),
+            a.new_value.clone().unwrap_or_default()
+        ),
+        _ => {
+            let field = a.field.clone().unwrap_or_default();
+            let short = |v: &Option<String>| {
+                let v = v.clone().unwrap_or_default();
+                if v.chars().count() > 60 {
+                    v.chars().take(60).collect::<String>() + "…"
+                } else if v.is_empty() {
+                    "—".to_string()
+                } else {
+                    v
+                }
+            };
+            format!(
+                "{} {}: {} → {}",
+                t(lang, "activity.updated"),
+                t(lang, field_label(&field)),
+                short(&a.old_value),
+                short(&a.new_value)
+            )
+        }
+    };
+    view! {
+        <li>
+            <strong>{a.user_name.clone()}</strong>
+            " "
+            {what}
+            <div class="muted small">{a.when.clone()}</div>
+        </li>
+    }
+}
+
+#[component]
+fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> impl IntoView {
+    let lang = use_lang();
+    let form = NodeRef::<Form>::new();
+    let errors = Signal::derive(move || match comment_action.value().get() {
+        Some(Err(err)) => err.field_errors(),
+        _ => Vec::new(),
+    });
+    let general = move || match comment_action.value().get() {
+        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+        _ => None,
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = comment_action.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    let count = detail.comments.len();
+    view! {
+        <section class="card" id="comments">
+            <h2>{t(lang, "event.comments")} <span class="count">{count}</span></h2>
+            {if detail.comments.is_empty() {
+                view! { <p class="muted">{t(lang, "event.no_comments")}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="comments">
+                        {detail
+                            .comments
+                            .iter()
+                            .map(|c| {
+                                view! {
+                                    <li class="comment">
+                                        <div class="comment-meta">
+                                            <strong>{c.author_name.clone()}</strong>
+                                            " "
+                                            <RoleChip role=c.author_role />
+                                            " "
+                                            <span class="muted small">{c.when.clone()}</span>
+                                        </div>
+                                        <p class="comment-body">{c.body.clone()}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            <ActionForm action=comment_action node_ref=form>
+                <input type="hidden" name="event_id" value=detail.id />
+                <TextArea label=t(lang, "comment.label") name="body" field="body" errors rows=3 />
+                <p class="form-error" role="alert">
+                    {general}
+                </p>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    disabled=move || comment_action.pending().get()
+                >
+                    {t(lang, "comment.submit")}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

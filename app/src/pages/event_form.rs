@@ -1,0 +1,231 @@
+//! Creating and editing an event. The browser checks the same rules as the server
+//! (`EventPlan::parse`) before sending; the server checks again and has the last word.
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::events::{get_event_form, CreateEvent, UpdateEvent};
+use crate::components::{
+    focus_first_invalid, general_error, use_lang, use_user, SelectField, TextArea, TextField,
+};
+use crate::domain::{EventInput, FieldError};
+use crate::i18n::t;
+use crate::pages::errors::{ErrorView, ForbiddenView};
+
+const TIME_ZONES: [&str; 12] = [
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Singapore",
+    "UTC",
+];
+
+fn blank_input() -> EventInput {
+    EventInput {
+        kind: "on_site".into(),
+        time_zone: "Europe/Berlin".into(),
+        capacity: "30".into(),
+        language: "en".into(),
+        ..Default::default()
+    }
+}
+
+#[component]
+pub fn NewEventPage() -> impl IntoView {
+    let user = use_user();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if u.role.can_edit_events() => {
+                        view! { <EventFormView id=None input=blank_input() /> }.into_any()
+                    }
+                    Ok(Some(_)) => view! { <ForbiddenView /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditEventPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let form = Resource::new(id, get_event_form);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(form) => view! { <EventFormView id=Some(form.id) input=form.input /> }.into_any(),
+                    Err(crate::error::AppError::Forbidden) => view! { <ForbiddenView /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EventFormView(id: Option<i32>, input: EventInput) -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateEvent>::new();
+    let update = ServerAction::<UpdateEvent>::new();
+    // problems found in the browser before anything was sent
+    let client_errors = RwSignal::new(Vec::<FieldError>::new());
+    let server_result = move || {
+        if id.is_some() {
+            update.value().get()
+        } else {
+            create.value().get()
+        }
+    };
+    let errors = Signal::derive(move || {
+        let client = client_errors.get();
+        if !client.is_empty() {
+            return client;
+        }
+        match server_result() {
+            Some(Err(err)) => err.field_errors(),
+            _ => Vec::new(),
+        }
+    });
+    let general = move || {
+        if !client_errors.get().is_empty() {
+            return Some(t(lang, "form.fix").to_string());
+        }
+        match server_result() {
+            Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
+            _ => None,
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Err(_)) = server_result() {
+            focus_first_invalid();
+        }
+    });
+    let pending = move || create.pending().get() || update.pending().get();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::domain::EventPlan;
+            use leptos::form::FromFormData;
+            ev.prevent_default();
+            let parsed = if id.is_some() {
+                UpdateEvent::from_event(&ev).map(|args| (None, Some(args)))
+            } else {
+                CreateEvent::from_event(&ev).map(|args| (Some(args), None))
+            };
+            let Ok((create_args, update_args)) = parsed else {
+                return;
+            };
+            let typed = create_args
+                .as_ref()
+                .map(|a| a.input.clone())
+                .or_else(|| update_args.as_ref().map(|a| a.input.clone()))
+                .unwrap_or_default();
+            match EventPlan::parse(&typed) {
+                Err(problems) => {
+                    client_errors.set(problems);
+                    focus_first_invalid();
+                }
+                Ok(_) => {
+                    client_errors.set(Vec::new());
+                    if let Some(args) = create_args {
+                        create.dispatch(args);
+                    }
+                    if let Some(args) = update_args {
+                        update.dispatch(args);
+                    }
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+
+    let (title_key, action_url, submit_key) = match id {
+        Some(_) => ("form.edit_title", UpdateEvent::url(), "form.save"),
+        None => ("form.new_title", CreateEvent::url(), "form.create"),
+    };
+    let cancel_href = id
+        .map(|id| format!("/events/{id}"))
+        .unwrap_or_else(|| "/".into());
+    let kinds = ["on_site", "online", "hybrid"]
+        .iter()
+        .map(|k| {
+            (
+                k.to_string(),
+                t(
+                    lang,
+                    crate::components::kind_key(crate::domain::EventKind::parse(k).expect("kind")),
+                )
+                .to_string(),
+            )
+        })
+        .collect::<Vec<_>>();
+    let languages = vec![
+        ("en".to_string(), t(lang, "lang.en").to_string()),
+        ("de".to_string(), t(lang, "lang.de").to_string()),
+    ];
+
+    view! {
+        <Title text=t(lang, title_key) />
+        <h1>{t(lang, title_key)}</h1>
+        <form class="card form event-form" method="post" action=action_url on:submit=on_submit novalidate>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <TextField label=t(lang, "form.title") name="input[title]" field="title" errors value=input.title.clone() required=true />
+            <div class="form-row">
+                <SelectField label=t(lang, "form.kind") name="input[kind]" field="kind" errors options=kinds value=input.kind.clone() />
+                <SelectField label=t(lang, "form.language") name="input[language]" field="language" errors options=languages value=input.language.clone() />
+                <TextField label=t(lang, "form.capacity") name="input[capacity]" field="capacity" errors value=input.capacity.clone() input_type="number" required=true />
+            </div>
+            <fieldset>
+                <legend>{t(lang, "form.times_hint")}</legend>
+                <div class="form-row">
+                    <TextField label=t(lang, "form.starts_at") name="input[starts_at]" field="starts_at" errors value=input.starts_at.clone() input_type="datetime-local" required=true />
+                    <TextField label=t(lang, "form.ends_at") name="input[ends_at]" field="ends_at" errors value=input.ends_at.clone() input_type="datetime-local" required=true />
+                    <TextField label=t(lang, "form.time_zone") name="input[time_zone]" field="time_zone" errors value=input.time_zone.clone() list="time-zones" required=true />
+                </div>
+                <datalist id="time-zones">
+                    {TIME_ZONES.iter().map(|tz| view! { <option value=*tz></option> }).collect_view()}
+                </datalist>
+                <div class="form-row">
+                    <TextField label=t(lang, "form.nomination_deadline") name="input[nomination_deadline]" field="nomination_deadline" errors value=input.nomination_deadline.clone() input_type="datetime-local" />
+                    <TextField label=t(lang, "form.rsvp_deadline") name="input[rsvp_deadline]" field="rsvp_deadline" errors value=input.rsvp_deadline.clone() input_type="datetime-local" />
+                </div>
+            </fieldset>
+            <div class="form-row">
+                <TextField label=t(lang, "form.venue_name") name="input[venue_name]" field="venue_name" errors value=input.venue_name.clone() />
+                <TextField label=t(lang, "form.venue_address") name="input[venue_address]" field="venue_address" errors value=input.venue_address.clone() />
+            </div>
+            <TextField label=t(lang, "form.join_url") name="input[join_url]" field="join_url" errors value=input.join_url.clone() input_type="url" placeholder="https://" />
+            <TextArea label=t(lang, "form.brief") name="input[brief]" field="brief" errors value=input.brief.clone() rows=8 />
+            <TextArea label=t(lang, "form.agenda") name="input[agenda]" field="agenda" errors value=input.agenda.clone() rows=5 />
+            <p class="form-error" role="alert">{general}</p>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=pending>
+                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                </button>
+                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,149 @@
+//! The events list: upcoming, past, mine or all — drafts included, for every role.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::events::list_events;
+use crate::components::{use_lang, use_user, KindChip, StatusChip};
+use crate::i18n::t;
+use crate::pages::errors::ErrorView;
+
+const FILTERS: [(&str, &str); 4] = [
+    ("upcoming", "events.upcoming"),
+    ("past", "events.past"),
+    ("mine", "events.mine"),
+    ("all", "events.all"),
+];
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let filter = move || {
+        let value = query.read().get("filter").unwrap_or_default();
+        if FILTERS.iter().any(|(f, _)| *f == value) {
+            value
+        } else {
+            "upcoming".to_string()
+        }
+    };
+    let events = Resource::new(filter, list_events);
+    let user = use_user();
+
+    view! {
+        <Title text=t(lang, "events.title") />
+        <div class="page-head">
+            <h1>{t(lang, "events.title")}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let can_create = matches!(
+                        user.await, Ok(Some(u)) if u.role.can_edit_events()
+                    );
+                    can_create
+                        .then(|| {
+                            view! {
+                                <a class="button button-primary" href="/events/new">
+                                    {t(lang, "nav.new_event")}
+                                </a>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
+        <nav class="tabs" aria-label="Filter">
+            {FILTERS
+                .iter()
+                .map(|(value, key)| {
+                    let value = *value;
+                    view! {
+                        <a
+                            href=format!("/?filter={value}")
+                            class="tab"
+                            aria-current=move || (filter() == value).then_some("page")
+                        >
+                            {t(lang, key)}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let can_create = matches!(user.await, Ok(Some(u)) if u.role.can_edit_events());
+                match events.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        let text = if can_create { "events.empty_create" } else { "events.empty" };
+                        view! {
+                            <div class="empty-state card">
+                                <p>{t(lang, text)}</p>
+                                {can_create
+                                    .then(|| {
+                                        view! {
+                                            <a class="button button-primary" href="/events/new">
+                                                {t(lang, "nav.new_event")}
+                                            </a>
+                                        }
+                                    })}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        let count = list.len();
+                        view! {
+                            <div class="table-wrap card">
+                                <table class="table">
+                                    <caption class="table-count">
+                                        {format!("{count} {}", t(lang, "events.count"))}
+                                    </caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t(lang, "col.title")}</th>
+                                            <th scope="col">{t(lang, "col.when")}</th>
+                                            <th scope="col">{t(lang, "col.place")}</th>
+                                            <th scope="col">{t(lang, "col.status")}</th>
+                                            <th scope="col" class="hide-narrow">
+                                                {t(lang, "col.owner")}
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|event| {
+                                                view! {
+                                                    <tr>
+                                                        <td data-label=t(lang, "col.title")>
+                                                            <a class="row-link" href=format!("/events/{}", event.id)>
+                                                                {event.title}
+                                                            </a>
+                                                            " "
+                                                            <KindChip kind=event.kind />
+                                                        </td>
+                                                        <td data-label=t(lang, "col.when")>
+                                                            <div>{event.when}</div>
+                                                            <div class="muted small">{event.starts_in}</div>
+                                                        </td>
+                                                        <td data-label=t(lang, "col.place")>{event.place}</td>
+                                                        <td data-label=t(lang, "col.status")>
+                                                            <StatusChip status=event.status />
+                                                        </td>
+                                                        <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                                            {event.owner_name}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per page; each page component's name ends in `Page`.
+pub mod errors;
+pub mod event;
+pub mod event_form;
+pub mod events;
+pub mod login;
+pub mod users;

@@ -1,0 +1,198 @@
+//! Passwords (Argon2id), server-side sessions and "who is asking" for server functions.
+use std::sync::OnceLock;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{Duration, Utc};
+use leptos::prelude::*;
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use super::entities::{session, user};
+use super::AppState;
+use crate::domain::{Language, Role};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "tandem_session";
+pub const LANG_COOKIE: &str = "tandem_lang";
+pub const SESSION_DAYS: i64 = 14;
+
+/// The signed-in user, as every service call that changes something receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn from_model(model: &user::Model) -> Option<CurrentUser> {
+        Some(CurrentUser {
+            id: model.id,
+            name: model.name.clone(),
+            email: model.email.clone(),
+            role: Role::parse(&model.role)?,
+        })
+    }
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|err| {
+        tracing::error!(error = %err, "password hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Checks a password. Without a stored hash (unknown email) a dummy hash is checked instead, so
+/// both failures take the same time and cannot be told apart.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let stored = stored.unwrap_or_else(|| {
+        DUMMY
+            .get_or_init(|| {
+                Argon2::default()
+                    .hash_password(b"not-a-real-password", &SaltString::generate(&mut OsRng))
+                    .expect("hashing a constant")
+                    .to_string()
+            })
+            .clone()
+    });
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session with a fresh random id (256 bits) and returns the cookie value.
+pub async fn start_session(db: &DatabaseConnection, user_id: i32) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = Utc::now();
+    session::ActiveModel {
+        id_hash: Set(hash_token(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(SESSION_DAYS)),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The active user a session cookie belongs to, if the session is live.
+pub async fn user_for_session(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(found) = session::Entity::find_by_id(hash_token(token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.expires_at < Utc::now() {
+        session::Entity::delete_by_id(found.id_hash)
+            .exec(db)
+            .await?;
+        return Ok(None);
+    }
+    let user = user::Entity::find_by_id(found.user_id).one(db).await?;
+    Ok(user
+        .filter(|u| u.active)
+        .and_then(|u| CurrentUser::from_model(&u)))
+}
+
+pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(hash_token(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn end_sessions_of(db: &DatabaseConnection, user_id: i32) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The value of cookie `name` in the current request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The UI language chosen with the language switch (English unless German was picked).
+pub fn request_language() -> Language {
+    request_cookie(LANG_COOKIE)
+        .and_then(|v| Language::parse(&v))
+        .unwrap_or(Language::En)
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_DAYS * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn expired_session_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user of the current request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = request_cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    user_for_session(&state()?.db, &token).await
+}
+
+/// The signed-in user, or 401.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthorized)
+}

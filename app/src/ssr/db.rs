@@ -1,0 +1,44 @@
+//! Connecting to SQLite (default, embedded) or PostgreSQL, and running the migrations.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// Connects and prepares the database: SQLite gets WAL, foreign keys and a busy timeout on every
+/// pooled connection.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        if url.contains(":memory:") {
+            // every pooled connection to :memory: would be its own empty database
+            options.max_connections(1).min_connections(1);
+        } else {
+            options.max_connections(8);
+        }
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Whether the database answers; used by `/healthz`.
+pub async fn is_healthy(db: &DatabaseConnection) -> bool {
+    let probe = match db.get_database_backend() {
+        DbBackend::Postgres | DbBackend::Sqlite => "SELECT 1",
+        _ => "SELECT 1",
+    };
+    db.execute_unprepared(probe).await.is_ok()
+}

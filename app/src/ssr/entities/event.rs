@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub title: String,
+    pub kind: String,
+    #[sea_orm(column_type = "Text")]
+    pub brief: String,
+    #[sea_orm(column_type = "Text")]
+    pub agenda: String,
+    pub venue_name: Option<String>,
+    pub venue_address: Option<String>,
+    pub join_url: Option<String>,
+    pub starts_local: DateTime,
+    pub ends_local: DateTime,
+    pub time_zone: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub capacity: i32,
+    pub nomination_deadline_local: Option<DateTime>,
+    pub rsvp_deadline_local: Option<DateTime>,
+    pub language: String,
+    pub status: String,
+    pub owner_id: i32,
+    pub sequence: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

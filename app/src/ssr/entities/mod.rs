@@ -1,0 +1,8 @@
+//! SeaORM entities: rows as stored. They never leave the server; `api::dto` types do.
+pub mod account;
+pub mod activity;
+pub mod comment;
+pub mod contact;
+pub mod event;
+pub mod session;
+pub mod user;

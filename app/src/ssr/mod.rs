@@ -1,0 +1,11 @@
+//! Server-only code: database, entities, services, authentication and demo data.
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod markdown;
+pub mod seed;
+pub mod services;
+pub mod state;
+pub mod throttle;
+
+pub use state::AppState;

@@ -1,0 +1,191 @@
+//! Demo data for a new database: one user per role, a few accounts and contacts, two events.
+use chrono::{Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+use super::auth::CurrentUser;
+use super::entities::{account, contact};
+use super::services::{EventService, UserService};
+use crate::domain::{format_local_datetime, EmailAddress, EventInput, EventStatus, NewUser, Role};
+use crate::error::AppError;
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_USERS: [(&str, &str, Role); 4] = [
+    ("admin@demo.test", "Ada Admin", Role::Admin),
+    ("marketing@demo.test", "Mia Marketing", Role::Marketing),
+    ("sales@demo.test", "Sam Sales", Role::Sales),
+    ("manager@demo.test", "Max Manager", Role::Manager),
+];
+
+/// Seeds the demo data when the database has no users yet. Returns whether it seeded.
+pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
+    if UserService::count(db).await? > 0 {
+        return Ok(false);
+    }
+    let mut users = Vec::new();
+    for (email, name, role) in DEMO_USERS {
+        let dto = UserService::create(
+            db,
+            NewUser {
+                email: EmailAddress::parse(email).expect("demo email"),
+                name: name.into(),
+                role,
+                password: DEMO_PASSWORD.into(),
+            },
+        )
+        .await?;
+        users.push(CurrentUser {
+            id: dto.id,
+            name: dto.name,
+            email: dto.email,
+            role,
+        });
+    }
+    let marketing = &users[1];
+    let sales = &users[2];
+
+    let now = Utc::now();
+    let accounts = [
+        (
+            "Nordwind Logistik GmbH",
+            "nordwind.example",
+            "Logistics",
+            "A",
+            true,
+        ),
+        (
+            "Brightpath Energy",
+            "brightpath.example",
+            "Energy",
+            "B",
+            false,
+        ),
+        ("Kestrel Health", "kestrel.example", "Healthcare", "A", true),
+    ];
+    let mut account_ids = Vec::new();
+    for (name, domain, industry, tier, target) in accounts {
+        let model = account::ActiveModel {
+            name: Set(name.into()),
+            domain: Set(Some(domain.into())),
+            industry: Set(Some(industry.into())),
+            tier: Set(Some(tier.into())),
+            target_account: Set(target),
+            owner_id: Set(Some(sales.id)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        account_ids.push(model.id);
+    }
+    let contacts = [
+        (
+            "Jana",
+            "Krüger",
+            "jana.krueger@nordwind.example",
+            "Head of Operations",
+            "de",
+            0,
+        ),
+        (
+            "Tobias",
+            "Lang",
+            "tobias.lang@nordwind.example",
+            "CFO",
+            "de",
+            0,
+        ),
+        (
+            "Priya",
+            "Shah",
+            "priya.shah@brightpath.example",
+            "VP Procurement",
+            "en",
+            1,
+        ),
+        (
+            "Owen",
+            "Price",
+            "owen.price@brightpath.example",
+            "IT Director",
+            "en",
+            1,
+        ),
+        ("Lea", "Vogel", "lea.vogel@kestrel.example", "CIO", "de", 2),
+        (
+            "Marco",
+            "Rossi",
+            "marco.rossi@kestrel.example",
+            "Head of Digital",
+            "en",
+            2,
+        ),
+    ];
+    for (first, last, email, title, language, account) in contacts {
+        contact::ActiveModel {
+            first_name: Set(first.into()),
+            last_name: Set(last.into()),
+            email: Set(email.into()),
+            title: Set(Some(title.into())),
+            language: Set(language.into()),
+            account_id: Set(Some(account_ids[account])),
+            owner_id: Set(Some(sales.id)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+
+    let berlin: Tz = chrono_tz::Europe::Berlin;
+    let at = |days: i64, hour: u32| {
+        let date = (now + Duration::days(days))
+            .with_timezone(&berlin)
+            .date_naive();
+        format_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).expect("hour")))
+    };
+    let open = EventService::create(
+        db,
+        marketing,
+        &EventInput {
+            title: "Logistics Leaders Dinner".into(),
+            kind: "on_site".into(),
+            brief: "An evening for **operations leaders** of our target accounts.\n\n- Keynote on supply-chain visibility\n- Dinner with our product team\n\nEach rep brings up to five customers.".into(),
+            agenda: "18:00 Welcome drinks\n18:45 Keynote: seeing the whole chain\n19:30 Dinner\n21:30 Closing".into(),
+            venue_name: "Alte Münze".into(),
+            venue_address: "Molkenmarkt 2, 10179 Berlin".into(),
+            join_url: String::new(),
+            starts_at: at(24, 18),
+            ends_at: at(24, 22),
+            time_zone: berlin.name().into(),
+            capacity: "40".into(),
+            nomination_deadline: at(10, 12),
+            rsvp_deadline: at(17, 12),
+            language: "de".into(),
+        },
+    )
+    .await?;
+    EventService::change_status(db, marketing, open.id, EventStatus::Open).await?;
+    EventService::create(
+        db,
+        marketing,
+        &EventInput {
+            title: "Energy Transition Webinar & Roundtable".into(),
+            kind: "hybrid".into(),
+            brief: "Draft — sales, tell us which customers care about *grid flexibility*.".into(),
+            agenda: "16:00 Opening\n16:15 Panel\n17:15 Roundtable".into(),
+            venue_name: "Tandem Office Hamburg".into(),
+            venue_address: "Am Sandtorkai 1, 20457 Hamburg".into(),
+            join_url: "https://meet.example.com/energy-roundtable".into(),
+            starts_at: at(45, 16),
+            ends_at: at(45, 18),
+            time_zone: berlin.name().into(),
+            capacity: "60".into(),
+            nomination_deadline: at(30, 12),
+            rsvp_deadline: at(40, 12),
+            language: "en".into(),
+        },
+    )
+    .await?;
+    Ok(true)
+}

@@ -1,0 +1,7 @@
+//! Stateless services: each method takes the database first and, for changes, the acting user,
+//! and checks both the role and the object before it writes anything.
+pub mod events;
+pub mod users;
+
+pub use events::EventService;
+pub use users::UserService;

@@ -1,0 +1,19 @@
+//! Database schema of Tandem, as sea-orm migrations run at start and by `tandem migrate`.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_users;
+mod m20261127_000002_create_directory;
+mod m20261127_000003_create_events;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_users::Migration),
+            Box::new(m20261127_000002_create_directory::Migration),
+            Box::new(m20261127_000003_create_events::Migration),
+        ]
+    }
+}

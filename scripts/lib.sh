@@ -1,0 +1,62 @@
+# Shared helpers for scripts/run.sh and scripts/test.sh: install what is missing, skip what is there.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# A stable target directory outside the clone, so every fresh clone reuses earlier builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tandem/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+lockfile_version() {
+  grep -A1 "^name = \"$1\"\$" Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p' | head -1
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version >/dev/null 2>&1; then
+    say "Installing cargo-leptos (once per machine; about 20 minutes on 2 cores)"
+    # cargo-leptos's lockfile needs a newer rustc than stable 1.95: build it with nightly when there
+    if rustup toolchain list | grep -q '^nightly'; then
+      env -u CARGO_TARGET_DIR cargo +nightly install cargo-leptos --locked
+    else
+      env -u CARGO_TARGET_DIR cargo install cargo-leptos@0.3.10 --locked
+    fi
+  fi
+  local want have
+  want="$(lockfile_version wasm-bindgen)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$want" != "$have" ]; then
+    say "Installing wasm-bindgen-cli $want (must equal Cargo.lock's wasm-bindgen)"
+    # without --locked: its lockfile names a webpki-roots the registry here lacks
+    env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_browser() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "Installing Chromium from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+}
+
+ensure_node_deps() {
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "Installing end-to-end test packages (npm ci)"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_site() {
+  say "Building Tandem (server + WebAssembly front end)"
+  cargo leptos build
+}
+
+server_binary() {
+  echo "$CARGO_TARGET_DIR/debug/tandem"
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Starts Tandem on an embedded SQLite database (./tandem.db) with demo data, at http://127.0.0.1:3000.
+source "$(dirname "$0")/lib.sh"
+
+ensure_rust_tools
+build_site
+
+export DATABASE_URL="${DATABASE_URL:-sqlite://tandem.db?mode=rwc}"
+say "Starting Tandem"
+exec "$(server_binary)" serve --addr "${TANDEM_ADDR:-127.0.0.1:3000}" --site-root target/site --seed-demo

@@ -1,0 +1,98 @@
+//! Command line: `tandem [serve]`, `tandem migrate`, `tandem user add`.
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::Settings;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Tandem — marketing and sales plan customer events together."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Database: sqlite://path?mode=rwc (embedded, default) or postgres://user@host/db
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://tandem.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Log as JSON lines instead of text
+    #[arg(long, env = "TANDEM_LOG_JSON", default_value_t = false, global = true)]
+    pub log_json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (the default)
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit
+    Migrate,
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "TANDEM_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    /// Folder with the built front end (pkg/tandem.js, .wasm, .css)
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Seed demo users, accounts and events when the database is new
+    #[arg(long, env = "TANDEM_SEED_DEMO", default_value_t = false)]
+    pub seed_demo: bool,
+    /// Public origin when behind a proxy, e.g. https://tandem.example.com (https ⇒ Secure cookies)
+    #[arg(long, env = "TANDEM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user; the password is read from a prompt, or from the first line of standard input
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, marketing, sales or manager
+        #[arg(long)]
+        role: String,
+    },
+}
+
+impl ServeArgs {
+    pub fn settings(&self, common: &Common) -> Settings {
+        Settings {
+            addr: self.addr.clone(),
+            database_url: common.database_url.clone(),
+            site_root: self.site_root.clone(),
+            seed_demo: self.seed_demo,
+            public_url: self.public_url.clone(),
+        }
+    }
+}
+
+/// Reads a password without echo on a terminal, or one line from piped input.
+pub fn read_password() -> std::io::Result<String> {
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password: ")
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}

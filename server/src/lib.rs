@@ -1,0 +1,273 @@
+//! The `tandem` server: settings, the axum router around the Leptos app, and start-up.
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::ssr::{db, seed, state::AppState, throttle::LoginThrottle};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub mod cli;
+
+/// Everything `tandem serve` needs; filled from flags and environment by `cli`.
+#[derive(Clone)]
+pub struct Settings {
+    pub addr: String,
+    pub database_url: String,
+    pub site_root: String,
+    pub seed_demo: bool,
+    /// The public origin (e.g. `https://tandem.example.com`) when behind a proxy. Also accepted as
+    /// request origin; `https` turns on `Secure` cookies.
+    pub public_url: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // the database URL may carry a password
+        f.debug_struct("Settings")
+            .field("addr", &self.addr)
+            .field("database_url", &redact(&self.database_url))
+            .field("site_root", &self.site_root)
+            .field("seed_demo", &self.seed_demo)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub db: DatabaseConnection,
+    pub seeded: bool,
+}
+
+impl Application {
+    /// Connects, migrates, seeds (when asked and the database is new) and binds the port.
+    pub async fn build(settings: Settings) -> Result<Application, Box<dyn std::error::Error>> {
+        let db = db::connect(&settings.database_url).await?;
+        db::migrate(&db).await?;
+        let seeded = if settings.seed_demo {
+            seed::seed_if_empty(&db)
+                .await
+                .map_err(|e| format!("seeding demo data failed: {e}"))?
+        } else {
+            false
+        };
+        let listener = TcpListener::bind(&settings.addr).await?;
+        let addr = listener.local_addr()?;
+        let router = router(&settings, db.clone(), addr);
+        Ok(Application {
+            listener,
+            router,
+            db,
+            seeded,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        self.db.close().await.ok();
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[derive(Clone)]
+struct OriginPolicy {
+    public_origin: Option<String>,
+}
+
+pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tandem")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        throttle: Arc::new(LoginThrottle::default()),
+        secure_cookies: settings
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+    };
+    let policy = OriginPolicy {
+        public_origin: settings
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string()),
+    };
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(policy, origin_check))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if db::is_healthy(&state.db).await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// `scheme://host[:port]` → `host[:port]`; a Referer's path is dropped.
+fn authority_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// Refuses state-changing requests whose Origin (or Referer) is not this site. Server functions
+/// have no CSRF protection of their own, and SameSite=Lax does not cover every case.
+async fn origin_check(State(policy): State<OriginPolicy>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let claimed = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v != "null");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let allowed = match claimed {
+        Some(origin) => {
+            let same_host = host.is_some() && authority_of(origin) == host;
+            let public = policy.public_origin.as_deref().is_some_and(|p| {
+                origin.trim_end_matches('/') == p || origin.starts_with(&format!("{p}/"))
+            });
+            same_host || public
+        }
+        None => false,
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(origin = ?claimed, "refused cross-site request");
+        (
+            StatusCode::FORBIDDEN,
+            "Cross-site request refused: the Origin header does not match this site.",
+        )
+            .into_response()
+    }
+}
+
+pub fn init_tracing(json: bool) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    if json {
+        let _ = fmt().with_env_filter(filter).json().try_init();
+    } else {
+        let _ = fmt().with_env_filter(filter).try_init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authority_is_taken_from_origin_and_referer() {
+        assert_eq!(
+            authority_of("http://127.0.0.1:3000"),
+            Some("127.0.0.1:3000")
+        );
+        assert_eq!(
+            authority_of("https://a.example/events/1"),
+            Some("a.example")
+        );
+        assert_eq!(authority_of("garbage"), None);
+    }
+
+    #[test]
+    fn database_passwords_are_redacted_in_debug_output() {
+        assert_eq!(
+            redact("postgres://user:secret@db:5432/tandem"),
+            "postgres://***@db:5432/tandem"
+        );
+        assert_eq!(redact("sqlite://tandem.db"), "sqlite://tandem.db");
+    }
+}

@@ -1,0 +1,434 @@
+//! HTTP tests against the real router, served on port 0 with a fresh SQLite file and demo data.
+use reqwest::{header, redirect, Client, StatusCode};
+use server::{Application, Settings};
+
+struct TestApp {
+    base: String,
+    db: sea_orm::DatabaseConnection,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+        site_root: dir.path().display().to_string(),
+        seed_demo: true,
+        public_url: None,
+    };
+    let app = Application::build(settings).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        db,
+        _dir: dir,
+    }
+}
+
+fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    async fn post(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(header::ORIGIN, &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn signed_in(&self, email: &str) -> Client {
+        let client = client();
+        let res = self
+            .post(
+                &client,
+                "login",
+                &[("email", email), ("password", "demo-password")],
+            )
+            .await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "login {}",
+            res.status()
+        );
+        client
+    }
+
+    async fn first_event_id(&self, client: &Client) -> i64 {
+        let res = self.post(client, "list_events", &[("filter", "all")]).await;
+        let events: serde_json::Value = res.json().await.unwrap();
+        events[0]["id"].as_i64().unwrap()
+    }
+}
+
+fn event_form(id: i64, title: &str, brief: &str) -> Vec<(String, String)> {
+    [
+        ("id", id.to_string()),
+        ("input[title]", title.into()),
+        ("input[kind]", "on_site".into()),
+        ("input[brief]", brief.into()),
+        ("input[agenda]", "18:00 Welcome".into()),
+        ("input[venue_name]", "Alte Halle".into()),
+        ("input[venue_address]", "".into()),
+        ("input[join_url]", "".into()),
+        ("input[starts_at]", "2031-05-01T18:00".into()),
+        ("input[ends_at]", "2031-05-01T21:00".into()),
+        ("input[time_zone]", "Europe/Berlin".into()),
+        ("input[capacity]", "25".into()),
+        ("input[nomination_deadline]", "".into()),
+        ("input[rsvp_deadline]", "".into()),
+        ("input[language]", "en".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[tokio::test]
+async fn healthz_answers_200_while_the_database_answers_and_503_when_it_is_gone() {
+    let app = spawn_app().await;
+    let res = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    app.db.clone().close().await.unwrap();
+    let res = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_sign_in_page_is_rendered_on_the_server_with_labelled_fields() {
+    let app = spawn_app().await;
+    let res = client()
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<label for=\"f-email\">Email</label>"),
+        "{html}"
+    );
+    assert!(html.contains("action=\"/api/login\""));
+}
+
+#[tokio::test]
+async fn an_anonymous_visitor_is_sent_to_sign_in() {
+    let app = spawn_app().await;
+    let res = client()
+        .get(format!("{}/", app.base))
+        .header(header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[header::LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn signing_in_sets_an_http_only_same_site_session_cookie() {
+    let app = spawn_app().await;
+    let res = app
+        .post(
+            &client(),
+            "login",
+            &[("email", "sales@demo.test"), ("password", "demo-password")],
+        )
+        .await;
+    let cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("tandem_session="));
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_message() {
+    let app = spawn_app().await;
+    let unknown = app
+        .post(
+            &client(),
+            "login",
+            &[("email", "ghost@demo.test"), ("password", "demo-password")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = unknown.text().await.unwrap();
+    let wrong = app
+        .post(
+            &client(),
+            "login",
+            &[
+                ("email", "sales@demo.test"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(unknown, wrong);
+    assert!(wrong.contains("Email or password is not correct."));
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_throttled() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let res = app
+            .post(
+                &client(),
+                "login",
+                &[("email", "sales@demo.test"), ("password", "guess-guess")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let res = app
+        .post(
+            &client(),
+            "login",
+            &[("email", "sales@demo.test"), ("password", "demo-password")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many failed sign-ins"));
+}
+
+#[tokio::test]
+async fn a_cross_site_or_originless_post_is_refused() {
+    let app = spawn_app().await;
+    let res = client()
+        .post(format!("{}/api/login", app.base))
+        .header(header::ORIGIN, "http://evil.example")
+        .form(&[("email", "sales@demo.test"), ("password", "demo-password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = client()
+        .post(format!("{}/api/login", app.base))
+        .form(&[("email", "sales@demo.test"), ("password", "demo-password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_server_function_without_a_session_answers_401() {
+    let app = spawn_app().await;
+    let res = app
+        .post(&client(), "list_events", &[("filter", "all")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sales_sees_drafts_but_cannot_change_an_event() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let res = app.post(&sales, "list_events", &[("filter", "all")]).await;
+    let events: serde_json::Value = res.json().await.unwrap();
+    assert!(events
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["status"] == "Draft"));
+    let id = app.first_event_id(&sales).await;
+    let before = app
+        .post(&sales, "get_event", &[("id", &id.to_string())])
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let form = event_form(id, "Taken over by sales", "");
+    let res = sales
+        .post(format!("{}/api/update_event", app.base))
+        .header(header::ORIGIN, &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .post(
+            &sales,
+            "change_event_status",
+            &[("id", &id.to_string()), ("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let after = app
+        .post(&sales, "get_event", &[("id", &id.to_string())])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(before, after, "nothing may change");
+}
+
+#[tokio::test]
+async fn the_new_event_page_is_a_403_for_sales_and_a_missing_event_a_404() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let res = sales
+        .get(format!("{}/events/new", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = sales
+        .get(format!("{}/events/99999", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = sales
+        .get(format!("{}/no/such/page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_bad_event_gets_422_naming_the_field_and_is_not_stored() {
+    let app = spawn_app().await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let mut form = event_form(0, "Broken", "");
+    form.retain(|(k, _)| k != "id");
+    for (k, v) in form.iter_mut() {
+        if k == "input[ends_at]" {
+            *v = "2031-05-01T17:00".into();
+        }
+    }
+    let res = marketing
+        .post(format!("{}/api/create_event", app.base))
+        .header(header::ORIGIN, &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("ends_at") && body.contains("End must be after the start."),
+        "{body}"
+    );
+    let list: serde_json::Value = app
+        .post(&marketing, "list_events", &[("filter", "all")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        2,
+        "only the two demo events"
+    );
+}
+
+#[tokio::test]
+async fn user_text_is_never_rendered_as_html() {
+    let app = spawn_app().await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let id = app.first_event_id(&marketing).await;
+    let form = event_form(
+        id,
+        "<b>Bold</b> title",
+        "<script>alert('brief')</script>\n\n**ok**",
+    );
+    let res = marketing
+        .post(format!("{}/api/update_event", app.base))
+        .header(header::ORIGIN, &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let res = app
+        .post(
+            &marketing,
+            "add_comment",
+            &[
+                ("event_id", &id.to_string()),
+                ("body", "<img src=x onerror=alert(1)>"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+
+    let page = marketing
+        .get(format!("{}/events/{id}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("&lt;b&gt;Bold&lt;/b&gt; title"));
+    assert!(page.contains("<strong>ok</strong>"));
+    assert!(!page.contains("<script>alert('brief')"));
+    assert!(!page.contains("<img src=x onerror"));
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let res = app
+        .post(
+            &client(),
+            "login",
+            &[("email", "sales@demo.test"), ("password", "demo-password")],
+        )
+        .await;
+    let set_cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    let plain = Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let call = |endpoint: &'static str| {
+        plain
+            .post(format!("{}/api/{endpoint}", app.base))
+            .header(header::ORIGIN, &app.base)
+            .header(header::COOKIE, &cookie)
+            .form(&[("filter", "all")])
+            .send()
+    };
+    assert_eq!(call("list_events").await.unwrap().status(), StatusCode::OK);
+    call("logout").await.unwrap();
+    // the same cookie, replayed after sign-out, no longer opens anything
+    assert_eq!(
+        call("list_events").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
