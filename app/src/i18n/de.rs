@@ -118,6 +118,8 @@ pub fn get(key: &str) -> Option<&'static str> {
         "error.back" => "Zurück zu den Events",
         "time.just_now" => "gerade eben",
         "common.loading" => "Wird geladen…",
+        // directory: contacts, accounts, import (add keys below this line)
+        // guest list: quotas, nominations, goals, tasks (add keys below this line)
         _ => return None,
     })
 }

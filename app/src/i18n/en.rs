@@ -119,6 +119,8 @@ pub const KEYS: &[&str] = &[
     "error.back",
     "time.just_now",
     "common.loading",
+    // directory: contacts, accounts, import (add keys below this line)
+    // guest list: quotas, nominations, goals, tasks (add keys below this line)
 ];
 
 pub fn get(key: &str) -> Option<&'static str> {
@@ -239,6 +241,8 @@ pub fn get(key: &str) -> Option<&'static str> {
         "error.back" => "Back to events",
         "time.just_now" => "just now",
         "common.loading" => "Loading…",
+        // directory: contacts, accounts, import (add keys below this line)
+        // guest list: quotas, nominations, goals, tasks (add keys below this line)
         _ => return None,
     })
 }
