@@ -4,8 +4,14 @@
 //! server (ssr build) run exactly the same checks.
 pub mod event;
 pub mod field;
+pub mod goal;
+pub mod guest_list;
+pub mod task;
 pub mod user;
 
 pub use event::*;
 pub use field::*;
+pub use goal::*;
+pub use guest_list::*;
+pub use task::*;
 pub use user::*;

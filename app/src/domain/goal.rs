@@ -1,0 +1,293 @@
+//! Shared goals: what each metric counts and how far an event has come. Progress is always
+//! computed from the data, never typed in.
+use serde::{Deserialize, Serialize};
+
+use super::field::{FieldError, FieldErrors};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GoalMetric {
+    AcceptedGuests,
+    Attendees,
+    TargetAccountsAttending,
+    NewContactsAttending,
+    MeetingsBooked,
+    PipelineAmount,
+    ShowRate,
+}
+
+impl GoalMetric {
+    pub const ALL: [GoalMetric; 7] = [
+        GoalMetric::AcceptedGuests,
+        GoalMetric::Attendees,
+        GoalMetric::TargetAccountsAttending,
+        GoalMetric::NewContactsAttending,
+        GoalMetric::MeetingsBooked,
+        GoalMetric::PipelineAmount,
+        GoalMetric::ShowRate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalMetric::AcceptedGuests => "accepted_guests",
+            GoalMetric::Attendees => "attendees",
+            GoalMetric::TargetAccountsAttending => "target_accounts_attending",
+            GoalMetric::NewContactsAttending => "new_contacts_attending",
+            GoalMetric::MeetingsBooked => "meetings_booked",
+            GoalMetric::PipelineAmount => "pipeline_amount",
+            GoalMetric::ShowRate => "show_rate",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<GoalMetric> {
+        GoalMetric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == value.trim())
+    }
+
+    /// The i18n key of the metric's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            GoalMetric::AcceptedGuests => "metric.accepted_guests",
+            GoalMetric::Attendees => "metric.attendees",
+            GoalMetric::TargetAccountsAttending => "metric.target_accounts_attending",
+            GoalMetric::NewContactsAttending => "metric.new_contacts_attending",
+            GoalMetric::MeetingsBooked => "metric.meetings_booked",
+            GoalMetric::PipelineAmount => "metric.pipeline_amount",
+            GoalMetric::ShowRate => "metric.show_rate",
+        }
+    }
+
+    pub fn is_percent(self) -> bool {
+        self == GoalMetric::ShowRate
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Team {
+    Marketing,
+    Sales,
+}
+
+impl Team {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Team::Marketing => "marketing",
+            Team::Sales => "sales",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Team> {
+        match value.trim() {
+            "marketing" => Some(Team::Marketing),
+            "sales" => Some(Team::Sales),
+            _ => None,
+        }
+    }
+}
+
+/// The event's numbers that goals are measured against. Parts whose data does not exist yet
+/// (attendance, meetings, pipeline) are zero until it does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalFacts {
+    pub accepted: u64,
+    pub attendees: u64,
+    pub target_accounts_attending: u64,
+    pub new_contacts_attending: u64,
+    pub meetings_booked: u64,
+    pub pipeline_amount: u64,
+}
+
+impl GoalFacts {
+    /// The current value of `metric`. Show rate is attendees per accepted guest, in percent.
+    pub fn value(&self, metric: GoalMetric) -> u64 {
+        match metric {
+            GoalMetric::AcceptedGuests => self.accepted,
+            GoalMetric::Attendees => self.attendees,
+            GoalMetric::TargetAccountsAttending => self.target_accounts_attending,
+            GoalMetric::NewContactsAttending => self.new_contacts_attending,
+            GoalMetric::MeetingsBooked => self.meetings_booked,
+            GoalMetric::PipelineAmount => self.pipeline_amount,
+            GoalMetric::ShowRate => {
+                if self.accepted == 0 {
+                    0
+                } else {
+                    (self.attendees * 100) / self.accepted
+                }
+            }
+        }
+    }
+}
+
+/// How far a goal has come: the value, the target and the share reached (0–100, capped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalProgress {
+    pub value: u64,
+    pub target: u64,
+    pub percent: u8,
+}
+
+pub fn goal_progress(metric: GoalMetric, target: u64, facts: &GoalFacts) -> GoalProgress {
+    let value = facts.value(metric);
+    let percent = if target == 0 {
+        100
+    } else {
+        ((value.min(target) * 100) / target) as u8
+    };
+    GoalProgress {
+        value,
+        target,
+        percent,
+    }
+}
+
+/// What someone types to propose a goal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalInput {
+    pub metric: String,
+    pub target: String,
+    pub team: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalDraft {
+    pub metric: GoalMetric,
+    pub target: u64,
+    pub team: Team,
+    pub note: String,
+}
+
+impl GoalDraft {
+    pub fn parse(input: &GoalInput) -> Result<GoalDraft, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let metric = GoalMetric::parse(&input.metric);
+        if metric.is_none() {
+            errors.add("metric", "Metric must be one of the listed metrics.");
+        }
+        let target = match input.target.trim().parse::<u64>() {
+            Ok(0) | Err(_) => {
+                errors.add("target", "Target must be a whole number of at least 1.");
+                None
+            }
+            Ok(n) if metric == Some(GoalMetric::ShowRate) && n > 100 => {
+                errors.add("target", "A show rate target is a percentage: at most 100.");
+                None
+            }
+            Ok(n) if n > 1_000_000_000_000 => {
+                errors.add("target", "Target is too large.");
+                None
+            }
+            Ok(n) => Some(n),
+        };
+        let team = Team::parse(&input.team);
+        if team.is_none() {
+            errors.add("team", "Team must be marketing or sales.");
+        }
+        let note = input.note.trim();
+        if note.chars().count() > 500 {
+            errors.add("note", "Note must be at most 500 characters.");
+        }
+        errors.into_result(|| GoalDraft {
+            metric: metric.unwrap(),
+            target: target.unwrap(),
+            team: team.unwrap(),
+            note: note.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> GoalFacts {
+        GoalFacts {
+            accepted: 40,
+            attendees: 30,
+            target_accounts_attending: 6,
+            new_contacts_attending: 4,
+            meetings_booked: 9,
+            pipeline_amount: 250_000,
+        }
+    }
+
+    #[test]
+    fn accepted_guests_counts_accepted_answers() {
+        assert_eq!(
+            goal_progress(GoalMetric::AcceptedGuests, 50, &facts()).percent,
+            80
+        );
+    }
+
+    #[test]
+    fn attendees_counts_check_ins() {
+        assert_eq!(
+            goal_progress(GoalMetric::Attendees, 30, &facts()).percent,
+            100
+        );
+    }
+
+    #[test]
+    fn target_accounts_attending_counts_accounts_not_people() {
+        let p = goal_progress(GoalMetric::TargetAccountsAttending, 12, &facts());
+        assert_eq!((p.value, p.percent), (6, 50));
+    }
+
+    #[test]
+    fn new_contacts_attending_counts_first_timers() {
+        assert_eq!(
+            goal_progress(GoalMetric::NewContactsAttending, 8, &facts()).percent,
+            50
+        );
+    }
+
+    #[test]
+    fn meetings_booked_counts_follow_up_meetings() {
+        assert_eq!(
+            goal_progress(GoalMetric::MeetingsBooked, 10, &facts()).value,
+            9
+        );
+    }
+
+    #[test]
+    fn pipeline_amount_sums_opportunities() {
+        let p = goal_progress(GoalMetric::PipelineAmount, 1_000_000, &facts());
+        assert_eq!((p.value, p.percent), (250_000, 25));
+    }
+
+    #[test]
+    fn show_rate_is_attendees_per_accepted_guest_in_percent() {
+        let p = goal_progress(GoalMetric::ShowRate, 80, &facts());
+        assert_eq!((p.value, p.percent), (75, 93));
+        assert_eq!(GoalFacts::default().value(GoalMetric::ShowRate), 0);
+    }
+
+    #[test]
+    fn metrics_without_data_yet_show_zero_of_target() {
+        let p = goal_progress(GoalMetric::Attendees, 25, &GoalFacts::default());
+        assert_eq!((p.value, p.target, p.percent), (0, 25, 0));
+    }
+
+    #[test]
+    fn progress_beyond_the_target_is_capped_at_100_percent() {
+        assert_eq!(
+            goal_progress(GoalMetric::AcceptedGuests, 10, &facts()).percent,
+            100
+        );
+    }
+
+    #[test]
+    fn a_goal_needs_a_listed_metric_a_positive_target_and_a_team() {
+        let errors = GoalDraft::parse(&GoalInput::default()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["metric", "target", "team"]);
+        let too_high = GoalDraft::parse(&GoalInput {
+            metric: "show_rate".into(),
+            target: "120".into(),
+            team: "sales".into(),
+            note: String::new(),
+        })
+        .unwrap_err();
+        assert_eq!(too_high[0].field, "target");
+    }
+}

@@ -1,0 +1,326 @@
+//! The guest list: nomination states and decisions, priorities, quota arithmetic, and the rules
+//! that decide whether a rep may nominate now.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::event::EventStatus;
+use super::field::{FieldError, FieldErrors};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Priority {
+    A,
+    B,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::A => "A",
+            Priority::B => "B",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Priority> {
+        match value.trim() {
+            "A" | "a" => Some(Priority::A),
+            "B" | "b" => Some(Priority::B),
+            _ => None,
+        }
+    }
+}
+
+/// `nominated → approved | rejected | waitlisted`, or `withdrawn` by the rep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NominationState {
+    Nominated,
+    Approved,
+    Rejected,
+    Waitlisted,
+    Withdrawn,
+}
+
+impl NominationState {
+    pub const ALL: [NominationState; 5] = [
+        NominationState::Nominated,
+        NominationState::Approved,
+        NominationState::Rejected,
+        NominationState::Waitlisted,
+        NominationState::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NominationState::Nominated => "nominated",
+            NominationState::Approved => "approved",
+            NominationState::Rejected => "rejected",
+            NominationState::Waitlisted => "waitlisted",
+            NominationState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<NominationState> {
+        NominationState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value.trim())
+    }
+
+    /// Whether this nomination holds one of the rep's seats.
+    pub fn uses_seat(self) -> bool {
+        matches!(
+            self,
+            NominationState::Nominated | NominationState::Approved | NominationState::Waitlisted
+        )
+    }
+
+    /// The rep may change reason and priority only until marketing has decided.
+    pub fn editable_by_rep(self) -> bool {
+        self == NominationState::Nominated
+    }
+
+    /// The rep may take a nomination back while it still holds a seat.
+    pub fn withdrawable(self) -> bool {
+        self.uses_seat()
+    }
+
+    /// Marketing's decisions: any live state may become approved, rejected or waitlisted
+    /// (marketing may reconsider); a withdrawn nomination stays withdrawn.
+    pub fn can_be_decided_as(self, decision: Decision) -> bool {
+        self != NominationState::Withdrawn && self != decision.state()
+    }
+}
+
+/// What marketing decides about a nomination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Approve,
+    Reject,
+    Waitlist,
+}
+
+impl Decision {
+    pub fn parse(value: &str) -> Option<Decision> {
+        match value.trim() {
+            "approve" => Some(Decision::Approve),
+            "reject" => Some(Decision::Reject),
+            "waitlist" => Some(Decision::Waitlist),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+            Decision::Waitlist => "waitlist",
+        }
+    }
+
+    pub fn state(self) -> NominationState {
+        match self {
+            Decision::Approve => NominationState::Approved,
+            Decision::Reject => NominationState::Rejected,
+            Decision::Waitlist => NominationState::Waitlisted,
+        }
+    }
+}
+
+/// A decision with its reason; rejecting needs one, because the rep is shown it.
+pub fn parse_decision(
+    decision: &str,
+    reason: &str,
+) -> Result<(Decision, Option<String>), Vec<FieldError>> {
+    let mut errors = FieldErrors::default();
+    let parsed = Decision::parse(decision);
+    if parsed.is_none() {
+        errors.add("decision", "Decision must be approve, reject or waitlist.");
+    }
+    let reason = reason.trim();
+    if parsed == Some(Decision::Reject) && reason.is_empty() {
+        errors.add("reason", "A reason is required to reject: the rep sees it.");
+    }
+    if reason.chars().count() > 500 {
+        errors.add("reason", "Reason must be at most 500 characters.");
+    }
+    errors.into_result(|| {
+        (
+            parsed.unwrap(),
+            (!reason.is_empty()).then(|| reason.to_string()),
+        )
+    })
+}
+
+/// What a rep types to nominate (or to change a nomination).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NominationInput {
+    pub reason: String,
+    pub priority: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nomination {
+    pub reason: String,
+    pub priority: Priority,
+}
+
+impl Nomination {
+    pub fn parse(input: &NominationInput) -> Result<Nomination, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let reason = input.reason.trim();
+        if reason.is_empty() {
+            errors.add(
+                "reason",
+                "Reason is required: tell marketing why this customer should come.",
+            );
+        } else if reason.chars().count() > 1000 {
+            errors.add("reason", "Reason must be at most 1000 characters.");
+        }
+        let priority = Priority::parse(&input.priority);
+        if priority.is_none() {
+            errors.add("priority", "Priority must be A or B.");
+        }
+        errors.into_result(|| Nomination {
+            reason: reason.to_string(),
+            priority: priority.unwrap(),
+        })
+    }
+}
+
+/// Why a rep may not nominate right now, as the message the rep reads.
+pub fn nomination_refusal(
+    status: EventStatus,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    seats: u32,
+    used: u32,
+) -> Option<String> {
+    if matches!(status, EventStatus::Closed | EventStatus::Cancelled) {
+        return Some(format!(
+            "Nominations are closed: the event is {}.",
+            status.as_str()
+        ));
+    }
+    if deadline.is_some_and(|d| now > d) {
+        return Some("The nomination deadline has passed.".into());
+    }
+    if seats == 0 {
+        return Some("You have no seats for this event yet: ask marketing for a quota.".into());
+    }
+    if used >= seats {
+        return Some(format!(
+            "Your quota is full: you have used {used} of {seats} seats."
+        ));
+    }
+    None
+}
+
+/// Seats a rep may still fill.
+pub fn seats_left(seats: u32, used: u32) -> u32 {
+    seats.saturating_sub(used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn a_nomination_needs_a_reason_and_a_priority() {
+        let errors = Nomination::parse(&NominationInput::default()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["reason", "priority"]);
+        let ok = Nomination::parse(&NominationInput {
+            reason: " Key account ".into(),
+            priority: "a".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.priority, Priority::A);
+        assert_eq!(ok.reason, "Key account");
+    }
+
+    #[test]
+    fn rejecting_needs_a_reason_but_approving_does_not() {
+        assert_eq!(
+            parse_decision("reject", " ").unwrap_err()[0].field,
+            "reason"
+        );
+        assert_eq!(
+            parse_decision("approve", "").unwrap(),
+            (Decision::Approve, None)
+        );
+        assert_eq!(
+            parse_decision("reject", "No budget").unwrap(),
+            (Decision::Reject, Some("No budget".into()))
+        );
+        assert_eq!(
+            parse_decision("maybe", "").unwrap_err()[0].field,
+            "decision"
+        );
+    }
+
+    #[test]
+    fn only_undecided_nominations_are_editable_by_the_rep() {
+        assert!(NominationState::Nominated.editable_by_rep());
+        for state in [
+            NominationState::Approved,
+            NominationState::Rejected,
+            NominationState::Waitlisted,
+            NominationState::Withdrawn,
+        ] {
+            assert!(!state.editable_by_rep(), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn rejected_and_withdrawn_nominations_free_their_seat() {
+        assert!(NominationState::Nominated.uses_seat());
+        assert!(NominationState::Approved.uses_seat());
+        assert!(NominationState::Waitlisted.uses_seat());
+        assert!(!NominationState::Rejected.uses_seat());
+        assert!(!NominationState::Withdrawn.uses_seat());
+    }
+
+    #[test]
+    fn a_withdrawn_nomination_cannot_be_decided() {
+        for decision in [Decision::Approve, Decision::Reject, Decision::Waitlist] {
+            assert!(!NominationState::Withdrawn.can_be_decided_as(decision));
+            assert!(NominationState::Nominated.can_be_decided_as(decision));
+        }
+        assert!(NominationState::Waitlisted.can_be_decided_as(Decision::Approve));
+        assert!(!NominationState::Approved.can_be_decided_as(Decision::Approve));
+    }
+
+    #[test]
+    fn the_quota_is_enforced_with_a_clear_message() {
+        let now = Utc::now();
+        assert_eq!(nomination_refusal(EventStatus::Open, None, now, 2, 1), None);
+        assert_eq!(
+            nomination_refusal(EventStatus::Open, None, now, 2, 2).unwrap(),
+            "Your quota is full: you have used 2 of 2 seats."
+        );
+        assert!(nomination_refusal(EventStatus::Draft, None, now, 0, 0)
+            .unwrap()
+            .contains("no seats"));
+        assert_eq!(seats_left(2, 3), 0);
+    }
+
+    #[test]
+    fn nominations_close_at_the_deadline_and_with_the_event() {
+        let now = Utc::now();
+        assert!(nomination_refusal(
+            EventStatus::Open,
+            Some(now - Duration::minutes(1)),
+            now,
+            5,
+            0
+        )
+        .unwrap()
+        .contains("deadline"));
+        assert_eq!(
+            nomination_refusal(EventStatus::Draft, Some(now + Duration::days(1)), now, 5, 0),
+            None
+        );
+        for status in [EventStatus::Closed, EventStatus::Cancelled] {
+            assert!(nomination_refusal(status, None, now, 5, 0).is_some());
+        }
+    }
+}
