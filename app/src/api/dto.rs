@@ -95,3 +95,107 @@ pub struct EventForm {
     pub status: EventStatus,
     pub input: EventInput,
 }
+
+// ---- guest list, goals, tasks ----
+
+use crate::domain::{GoalMetric, NominationState, Priority, Team};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestRow {
+    pub id: i32,
+    pub contact_id: i32,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub account_name: Option<String>,
+    pub rep_id: i32,
+    pub rep_name: String,
+    pub priority: Priority,
+    pub reason: String,
+    pub state: NominationState,
+    pub decision_reason: Option<String>,
+    /// nominated by the signed-in rep
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaRow {
+    pub user_id: i32,
+    pub rep_name: String,
+    pub seats: u32,
+    pub used: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactOption {
+    pub id: i32,
+    pub label: String,
+    /// why this contact cannot be nominated (unsubscribed, already on the list), if so
+    pub blocked: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestListDto {
+    pub event_id: i32,
+    pub capacity: u32,
+    pub approved: u32,
+    pub rows: Vec<GuestRow>,
+    pub quotas: Vec<QuotaRow>,
+    /// the signed-in rep's own quota
+    pub my_quota: Option<QuotaRow>,
+    /// the signed-in rep's contacts to choose from
+    pub my_contacts: Vec<ContactOption>,
+    pub can_decide: bool,
+    pub can_nominate: bool,
+    /// why the signed-in rep cannot nominate now, if so
+    pub nomination_blocked: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalRow {
+    pub id: i32,
+    pub metric: GoalMetric,
+    pub team: Team,
+    pub note: String,
+    pub proposed_by: String,
+    pub value: u64,
+    pub target: u64,
+    pub percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i32,
+    pub event_id: i32,
+    pub event_title: String,
+    pub title: String,
+    pub owner_id: i32,
+    pub owner_name: String,
+    pub team: Team,
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    pub done: bool,
+    pub can_toggle: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskListDto {
+    pub tasks: Vec<TaskRow>,
+    pub people: Vec<(i32, String)>,
+    pub can_add: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRow {
+    pub event_id: i32,
+    pub event_title: String,
+    pub contact_name: String,
+    pub state: NominationState,
+    pub reason: Option<String>,
+    pub when: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeDto {
+    pub decisions: Vec<DecisionRow>,
+    pub tasks: Vec<TaskRow>,
+}

@@ -107,13 +107,9 @@ impl GoalFacts {
             GoalMetric::NewContactsAttending => self.new_contacts_attending,
             GoalMetric::MeetingsBooked => self.meetings_booked,
             GoalMetric::PipelineAmount => self.pipeline_amount,
-            GoalMetric::ShowRate => {
-                if self.accepted == 0 {
-                    0
-                } else {
-                    (self.attendees * 100) / self.accepted
-                }
-            }
+            GoalMetric::ShowRate => (self.attendees * 100)
+                .checked_div(self.accepted)
+                .unwrap_or(0),
         }
     }
 }
@@ -128,11 +124,7 @@ pub struct GoalProgress {
 
 pub fn goal_progress(metric: GoalMetric, target: u64, facts: &GoalFacts) -> GoalProgress {
     let value = facts.value(metric);
-    let percent = if target == 0 {
-        100
-    } else {
-        ((value.min(target) * 100) / target) as u8
-    };
+    let percent = (value.min(target) * 100).checked_div(target).unwrap_or(100) as u8;
     GoalProgress {
         value,
         target,

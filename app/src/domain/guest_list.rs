@@ -218,10 +218,71 @@ pub fn seats_left(seats: u32, used: u32) -> u32 {
     seats.saturating_sub(used)
 }
 
+/// A contact a rep adds while nominating: the few fields needed to invite them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InlineContactInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineContact {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: super::user::EmailAddress,
+    pub language: super::event::Language,
+}
+
+impl InlineContact {
+    pub fn parse(input: &InlineContactInput) -> Result<InlineContact, Vec<FieldError>> {
+        use super::field::required_text;
+        let mut errors = FieldErrors::default();
+        let first_name = required_text(
+            &mut errors,
+            "first_name",
+            "First name",
+            &input.first_name,
+            100,
+        );
+        let last_name = required_text(&mut errors, "last_name", "Last name", &input.last_name, 100);
+        let email = super::user::EmailAddress::parse(&input.email);
+        if let Err(message) = &email {
+            errors.add("email", message.clone());
+        }
+        let language = super::event::Language::parse(if input.language.trim().is_empty() {
+            "en"
+        } else {
+            &input.language
+        });
+        if language.is_none() {
+            errors.add("language", "Language must be English or German.");
+        }
+        errors.into_result(|| InlineContact {
+            first_name,
+            last_name,
+            email: email.unwrap(),
+            language: language.unwrap(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn an_inline_contact_needs_names_and_a_real_email() {
+        let errors = InlineContact::parse(&InlineContactInput {
+            email: "not-an-email".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["first_name", "last_name", "email"]);
+    }
 
     #[test]
     fn a_nomination_needs_a_reason_and_a_priority() {

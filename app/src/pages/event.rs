@@ -11,6 +11,8 @@ use crate::components::{general_error, use_lang, KindChip, RoleChip, StatusChip,
 use crate::domain::EventStatus;
 use crate::i18n::{t, Lang};
 use crate::pages::errors::ErrorView;
+use crate::pages::event_guests::GuestListSection;
+use crate::pages::event_plan::{GoalsSection, TasksSection};
 
 #[component]
 pub fn EventPage() -> impl IntoView {
@@ -114,7 +116,16 @@ fn EventView(
                                 <ActionForm action=status_action attr:class="inline-form">
                                     <input type="hidden" name="id" value=id />
                                     <input type="hidden" name="status" value=next.as_str() />
-                                    <button type="submit" class=class data-status=next.as_str()>
+                                    <button
+                                        type="submit"
+                                        class=class
+                                        data-status=next.as_str()
+                                        on:click=move |ev| {
+                                            if next == EventStatus::Cancelled && !confirm_cancel(lang) {
+                                                ev.prevent_default();
+                                            }
+                                        }
+                                    >
                                         {t(lang, transition_key(next))}
                                     </button>
                                 </ActionForm>
@@ -228,6 +239,8 @@ fn EventView(
                                 .collect_view()}
                         </ol>
                     </section>
+                    <GoalsSection event_id=id />
+                    <TasksSection event_id=id />
                     <section class="card">
                         <h2>{t(lang, "event.activity")}</h2>
                         {if detail.activity.is_empty() {
@@ -247,7 +260,23 @@ fn EventView(
                     </section>
                 </aside>
             </div>
+            <GuestListSection event_id=id />
         </article>
+    }
+}
+
+/// Cancelling cannot be undone: ask first (the browser's own dialog).
+fn confirm_cancel(lang: Lang) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window()
+            .confirm_with_message(t(lang, "event.confirm_cancel"))
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = lang;
+        true
     }
 }
 

@@ -50,6 +50,7 @@ pub fn EventsPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+        <HomePanels />
         <nav class="tabs" aria-label="Filter">
             {FILTERS
                 .iter()
@@ -143,6 +144,57 @@ pub fn EventsPage() -> impl IntoView {
                             .into_any()
                     }
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// What needs the signed-in user: decisions on their nominations and their open tasks.
+#[component]
+fn HomePanels() -> impl IntoView {
+    use crate::api::plan::{get_home, SetTaskDone};
+    use crate::pages::event_guests::NominationChip;
+    use crate::pages::event_plan::task_view;
+    let lang = use_lang();
+    let toggle = ServerAction::<SetTaskDone>::new();
+    let home = Resource::new(move || toggle.version().get(), |_| get_home());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(home) = home.await else { return ().into_any() };
+                if home.decisions.is_empty() && home.tasks.is_empty() {
+                    return ().into_any();
+                }
+                view! {
+                    <div class="home-panels">
+                        {(!home.decisions.is_empty()).then(|| view! {
+                            <section class="card" id="my-decisions">
+                                <h2>{t(lang, "home.decisions")}</h2>
+                                <ul class="decisions">
+                                    {home.decisions.iter().map(|d| view! {
+                                        <li>
+                                            <NominationChip state=d.state />
+                                            " "
+                                            <strong>{d.contact_name.clone()}</strong>
+                                            " · "
+                                            <a href=format!("/events/{}#guests", d.event_id)>{d.event_title.clone()}</a>
+                                            {d.reason.clone().map(|r| view! { <div class="small decision-reason">{t(lang, "decide.reason_shown")} ": " {r}</div> })}
+                                            <div class="muted small">{d.when.clone()}</div>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
+                        {(!home.tasks.is_empty()).then(|| view! {
+                            <section class="card" id="my-tasks">
+                                <h2>{t(lang, "home.tasks")}</h2>
+                                <ul class="tasks">
+                                    {home.tasks.iter().map(|task| task_view(lang, task, toggle, true)).collect_view()}
+                                </ul>
+                            </section>
+                        })}
+                    </div>
+                }.into_any()
             })}
         </Suspense>
     }

@@ -2,6 +2,8 @@
 pub mod errors;
 pub mod event;
 pub mod event_form;
+pub mod event_guests;
+pub mod event_plan;
 pub mod events;
 pub mod login;
 pub mod users;

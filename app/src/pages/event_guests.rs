@@ -1,0 +1,592 @@
+//! The guest list on the event page: seats per rep, nominations and marketing's decisions.
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use crate::api::dto::{GuestListDto, GuestRow};
+use crate::api::guest_list::{
+    get_guest_list, DecideNominations, Nominate, SetQuota, UpdateNomination, WithdrawNomination,
+};
+use crate::components::{general_error, use_lang, SelectField, TextArea, TextField};
+use crate::domain::NominationState;
+use crate::error::AppError;
+use crate::i18n::{t, Lang};
+
+pub fn nomination_key(state: NominationState) -> &'static str {
+    match state {
+        NominationState::Nominated => "nomination.nominated",
+        NominationState::Approved => "nomination.approved",
+        NominationState::Rejected => "nomination.rejected",
+        NominationState::Waitlisted => "nomination.waitlisted",
+        NominationState::Withdrawn => "nomination.withdrawn",
+    }
+}
+
+#[component]
+pub fn NominationChip(state: NominationState) -> impl IntoView {
+    let lang = use_lang();
+    view! { <span class=format!("chip chip-{}", state.as_str())>{t(lang, nomination_key(state))}</span> }
+}
+
+fn error_of<T, S>(value: S) -> Signal<Vec<crate::domain::FieldError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) => err.field_errors(),
+        _ => Vec::new(),
+    })
+}
+
+/// The message of a failed action that is not about one form field.
+fn general_of<T, S>(lang: Lang, value: S) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+        Some(Err(err)) => err
+            .field_errors()
+            .iter()
+            .find(|e| e.field == "guest_ids" || e.field == "decision")
+            .map(|e| e.message.clone()),
+        _ => None,
+    })
+}
+
+#[component]
+pub fn GuestListSection(event_id: i32) -> impl IntoView {
+    let lang = use_lang();
+    let set_quota = ServerAction::<SetQuota>::new();
+    let nominate = ServerAction::<Nominate>::new();
+    let update = ServerAction::<UpdateNomination>::new();
+    let withdraw = ServerAction::<WithdrawNomination>::new();
+    let decide = ServerAction::<DecideNominations>::new();
+    let list = Resource::new(
+        move || {
+            (
+                set_quota.version().get(),
+                nominate.version().get(),
+                update.version().get(),
+                withdraw.version().get(),
+                decide.version().get(),
+            )
+        },
+        move |_| get_guest_list(event_id),
+    );
+    let actions = GuestActions {
+        set_quota,
+        nominate,
+        update,
+        withdraw,
+        decide,
+    };
+    view! {
+        <section class="card" id="guests">
+            <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(dto) => view! { <GuestListView dto actions /> }.into_any(),
+                        Err(err) => view! { <p class="form-error">{general_error(lang, &err)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct GuestActions {
+    set_quota: ServerAction<SetQuota>,
+    nominate: ServerAction<Nominate>,
+    update: ServerAction<UpdateNomination>,
+    withdraw: ServerAction<WithdrawNomination>,
+    decide: ServerAction<DecideNominations>,
+}
+
+#[component]
+fn GuestListView(dto: GuestListDto, actions: GuestActions) -> impl IntoView {
+    let lang = use_lang();
+    let over = dto.approved > dto.capacity;
+    let percent = (dto.approved.min(dto.capacity) * 100)
+        .checked_div(dto.capacity)
+        .unwrap_or(100);
+    let dto = StoredValue::new(dto);
+    let d = dto.get_value();
+    view! {
+        <div class="section-head">
+            <h2>{t(lang, "guests.title")} <span class="count">{d.rows.len()}</span></h2>
+            <div class="capacity" class:over=over>
+                <span>
+                    {format!("{} {} / {} {}", d.approved, t(lang, "guests.approved_of"), d.capacity, t(lang, "event.seats"))}
+                </span>
+                <div
+                    class="bar"
+                    role="progressbar"
+                    aria-valuemin="0"
+                    aria-valuemax=d.capacity
+                    aria-valuenow=d.approved
+                    aria-label=t(lang, "guests.capacity_label")
+                >
+                    <div class="bar-fill" style=format!("width: {percent}%")></div>
+                </div>
+            </div>
+        </div>
+        <QuotaTable dto action=actions.set_quota />
+        {d.can_nominate.then(|| view! { <NominateForm dto action=actions.nominate /> })}
+        <GuestTable dto actions />
+    }
+}
+
+#[component]
+fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) -> impl IntoView {
+    let lang = use_lang();
+    let d = dto.get_value();
+    let event_id = d.event_id;
+    let can_decide = d.can_decide;
+    let general = general_of(lang, action.value());
+    let seat_error = move || match action.value().get() {
+        Some(Err(err)) => err.field_errors().first().map(|e| e.message.clone()),
+        _ => None,
+    };
+    if d.quotas.is_empty() {
+        return view! { <p class="muted">{t(lang, "quota.no_reps")}</p> }.into_any();
+    }
+    view! {
+        <details class="quotas" open=d.can_decide || d.my_quota.is_some()>
+            <summary>{t(lang, "quota.title")}</summary>
+            <p class="form-error" role="alert">{general} {seat_error}</p>
+            <table class="table compact">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, "quota.rep")}</th>
+                        <th scope="col">{t(lang, "quota.seats")}</th>
+                        <th scope="col">{t(lang, "quota.used")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {d.quotas
+                        .clone()
+                        .into_iter()
+                        .map(|q| {
+                            let input_id = format!("seats-{}", q.user_id);
+                            view! {
+                                <tr>
+                                    <td>{q.rep_name.clone()}</td>
+                                    <td>
+                                        {if can_decide {
+                                            view! {
+                                                <ActionForm action attr:class="inline-form row-form">
+                                                    <input type="hidden" name="event_id" value=event_id />
+                                                    <input type="hidden" name="user_id" value=q.user_id />
+                                                    <label class="visually-hidden" for=input_id.clone()>
+                                                        {format!("{} {}", t(lang, "quota.seats_for"), q.rep_name)}
+                                                    </label>
+                                                    <input id=input_id type="number" min="0" name="seats" value=q.seats class="seats-input" />
+                                                    <button type="submit" class="button button-small">{t(lang, "quota.save")}</button>
+                                                </ActionForm>
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! { <span>{q.seats}</span> }.into_any()
+                                        }}
+                                    </td>
+                                    <td>{q.used}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) -> impl IntoView {
+    let lang = use_lang();
+    let d = dto.get_value();
+    let choice = RwSignal::new(String::new());
+    let errors = error_of(action.value());
+    let general = general_of(lang, action.value());
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+            choice.set(String::new());
+        }
+    });
+    let quota_line = d
+        .my_quota
+        .as_ref()
+        .map(|q| format!("{}: {} / {}", t(lang, "quota.yours"), q.used, q.seats));
+    let priorities = vec![
+        ("A".to_string(), t(lang, "priority.a").to_string()),
+        ("B".to_string(), t(lang, "priority.b").to_string()),
+    ];
+    let languages = vec![
+        ("en".to_string(), t(lang, "lang.en").to_string()),
+        ("de".to_string(), t(lang, "lang.de").to_string()),
+    ];
+    view! {
+        <div class="nominate">
+            <h3>{t(lang, "nominate.title")}</h3>
+            <p class="muted">{quota_line}</p>
+            {d.nomination_blocked.clone().map(|reason| view! { <p class="notice">{reason}</p> })}
+            <ActionForm action node_ref=form attr:class="form">
+                <input type="hidden" name="event_id" value=d.event_id />
+                <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "contact_id")>
+                    <label for="f-contact_id">{t(lang, "nominate.contact")}</label>
+                    <select
+                        id="f-contact_id"
+                        name="contact_id"
+                        data-field="contact_id"
+                        aria-invalid=move || errors.get().iter().any(|e| e.field == "contact_id").to_string()
+                        aria-describedby="err-contact_id"
+                        on:change=move |ev| choice.set(event_target_value(&ev))
+                    >
+                        <option value="">{t(lang, "nominate.choose")}</option>
+                        {d.my_contacts
+                            .iter()
+                            .map(|c| {
+                                let label = match &c.blocked {
+                                    Some(why) => format!("{} — {}", c.label, blocked_text(lang, why)),
+                                    None => c.label.clone(),
+                                };
+                                view! { <option value=c.id disabled=c.blocked.is_some()>{label}</option> }
+                            })
+                            .collect_view()}
+                        <option value="new">{t(lang, "nominate.new_contact")}</option>
+                    </select>
+                    <crate::components::FieldMessage errors field="contact_id" />
+                </div>
+                <Show when=move || choice.get() == "new">
+                    <fieldset class="inline-contact">
+                        <legend>{t(lang, "nominate.new_contact_legend")}</legend>
+                        <div class="form-row">
+                            <TextField label=t(lang, "contact.first_name") name="contact[first_name]" field="first_name" errors />
+                            <TextField label=t(lang, "contact.last_name") name="contact[last_name]" field="last_name" errors />
+                        </div>
+                        <div class="form-row">
+                            <TextField label=t(lang, "contact.email") name="contact[email]" field="email" errors input_type="email" />
+                            <SelectField label=t(lang, "contact.language") name="contact[language]" field="language" errors options=languages.clone() value="en" />
+                        </div>
+                    </fieldset>
+                </Show>
+                <Show when=move || choice.get() != "new">
+                    <input type="hidden" name="contact[first_name]" value="" />
+                    <input type="hidden" name="contact[last_name]" value="" />
+                    <input type="hidden" name="contact[email]" value="" />
+                    <input type="hidden" name="contact[language]" value="" />
+                </Show>
+                <div class="form-row">
+                    <TextArea label=t(lang, "nominate.reason") name="input[reason]" field="reason" errors rows=2 />
+                    <SelectField label=t(lang, "nominate.priority") name="input[priority]" field="priority" errors options=priorities.clone() value="A" />
+                </div>
+                <p class="form-error" role="alert">{general}</p>
+                <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                    {t(lang, "nominate.submit")}
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+fn blocked_text(lang: Lang, why: &str) -> &'static str {
+    match why {
+        "unsubscribed" => t(lang, "nominate.unsubscribed"),
+        _ => t(lang, "nominate.on_list"),
+    }
+}
+
+#[component]
+fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl IntoView {
+    let lang = use_lang();
+    let d = dto.get_value();
+    let rep_filter = RwSignal::new(String::new());
+    let priority_filter = RwSignal::new(String::new());
+    let state_filter = RwSignal::new(String::new());
+    let account_filter = RwSignal::new(String::new());
+    let selected = RwSignal::new(HashSet::<i32>::new());
+    let bulk_reason = RwSignal::new(String::new());
+    let decide = actions.decide;
+    let decide_error = general_of(lang, decide.value());
+    let decide_field_error = move || match decide.value().get() {
+        Some(Err(err)) => err
+            .field_errors()
+            .iter()
+            .find(|e| e.field == "reason")
+            .map(|e| e.message.clone()),
+        _ => None,
+    };
+    let withdraw_error = general_of(lang, actions.withdraw.value());
+    let update_error = move || match actions.update.value().get() {
+        Some(Err(err)) => err
+            .field_errors()
+            .first()
+            .map(|e| e.message.clone())
+            .or_else(|| general_error(lang, &err)),
+        _ => None,
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = decide.value().get() {
+            selected.set(HashSet::new());
+            bulk_reason.set(String::new());
+        }
+    });
+
+    let rows = StoredValue::new(d.rows.clone());
+    let visible = move || {
+        rows.get_value()
+            .into_iter()
+            .filter(|r| {
+                let rep = rep_filter.get();
+                let pri = priority_filter.get();
+                let st = state_filter.get();
+                let acc = account_filter.get();
+                (rep.is_empty() || r.rep_id.to_string() == rep)
+                    && (pri.is_empty() || r.priority.as_str() == pri)
+                    && (st.is_empty() || r.state.as_str() == st)
+                    && (acc.is_empty() || r.account_name.as_deref().unwrap_or("") == acc)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut reps: Vec<(i32, String)> = d
+        .rows
+        .iter()
+        .map(|r| (r.rep_id, r.rep_name.clone()))
+        .collect();
+    reps.sort();
+    reps.dedup();
+    let mut accounts: Vec<String> = d
+        .rows
+        .iter()
+        .filter_map(|r| r.account_name.clone())
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    let total = d.rows.len();
+    let can_decide = d.can_decide;
+    let event_id = d.event_id;
+
+    if d.rows.is_empty() {
+        let key = if d.can_nominate {
+            "guests.empty_rep"
+        } else {
+            "guests.empty"
+        };
+        return view! { <p class="empty-state">{t(lang, key)}</p> }.into_any();
+    }
+
+    let bulk = move |decision: &'static str| {
+        let ids: Vec<i32> = selected.get_untracked().into_iter().collect();
+        decide.dispatch(DecideNominations {
+            event_id,
+            guest_ids: ids,
+            decision: decision.to_string(),
+            reason: bulk_reason.get_untracked(),
+        });
+    };
+
+    view! {
+        <div class="filters" role="group" aria-label=t(lang, "guests.filters")>
+            <label>
+                {t(lang, "guests.rep")}
+                <select on:change=move |ev| rep_filter.set(event_target_value(&ev))>
+                    <option value="">{t(lang, "guests.any")}</option>
+                    {reps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>
+                {t(lang, "guests.priority")}
+                <select on:change=move |ev| priority_filter.set(event_target_value(&ev))>
+                    <option value="">{t(lang, "guests.any")}</option>
+                    <option value="A">"A"</option>
+                    <option value="B">"B"</option>
+                </select>
+            </label>
+            <label>
+                {t(lang, "guests.account")}
+                <select on:change=move |ev| account_filter.set(event_target_value(&ev))>
+                    <option value="">{t(lang, "guests.any")}</option>
+                    {accounts.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>
+                {t(lang, "guests.state")}
+                <select on:change=move |ev| state_filter.set(event_target_value(&ev))>
+                    <option value="">{t(lang, "guests.any")}</option>
+                    {NominationState::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.as_str()>{t(lang, nomination_key(*s))}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <span class="muted small">
+                {move || format!("{} {} {}", visible().len(), t(lang, "guests.of"), total)}
+            </span>
+        </div>
+        {can_decide.then(|| view! {
+            <div class="bulk-bar" class:active=move || !selected.get().is_empty()>
+                <span>{move || format!("{} {}", selected.get().len(), t(lang, "guests.selected"))}</span>
+                <button type="button" class="button button-small" disabled=move || selected.get().is_empty() on:click=move |_| bulk("approve")>
+                    {t(lang, "decide.approve_selected")}
+                </button>
+                <button type="button" class="button button-small" disabled=move || selected.get().is_empty() on:click=move |_| bulk("waitlist")>
+                    {t(lang, "decide.waitlist_selected")}
+                </button>
+                <label class="visually-hidden" for="bulk-reason">{t(lang, "decide.reason")}</label>
+                <input
+                    id="bulk-reason"
+                    type="text"
+                    placeholder=t(lang, "decide.reason_placeholder")
+                    prop:value=move || bulk_reason.get()
+                    on:input=move |ev| bulk_reason.set(event_target_value(&ev))
+                />
+                <button type="button" class="button button-small button-danger" disabled=move || selected.get().is_empty() on:click=move |_| bulk("reject")>
+                    {t(lang, "decide.reject_selected")}
+                </button>
+            </div>
+        })}
+        <p class="form-error" role="alert">{decide_error} {decide_field_error} {withdraw_error} {update_error}</p>
+        <div class="table-wrap">
+            <table class="table guest-table">
+                <thead>
+                    <tr>
+                        {can_decide.then(|| view! { <th scope="col"><span class="visually-hidden">{t(lang, "guests.select")}</span></th> })}
+                        <th scope="col">{t(lang, "guests.contact")}</th>
+                        <th scope="col">{t(lang, "guests.rep")}</th>
+                        <th scope="col">{t(lang, "guests.priority")}</th>
+                        <th scope="col">{t(lang, "nominate.reason")}</th>
+                        <th scope="col">{t(lang, "guests.state")}</th>
+                        <th scope="col">{t(lang, "guests.actions")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=visible key=|r| (r.id, r.state, r.reason.clone(), r.priority) let:row>
+                        <GuestRowView row can_decide event_id selected actions />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn GuestRowView(
+    row: GuestRow,
+    can_decide: bool,
+    event_id: i32,
+    selected: RwSignal<HashSet<i32>>,
+    actions: GuestActions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = row.id;
+    let editing = RwSignal::new(false);
+    let priorities = vec![
+        ("A".to_string(), t(lang, "priority.a").to_string()),
+        ("B".to_string(), t(lang, "priority.b").to_string()),
+    ];
+    let no_errors = Signal::derive(Vec::new);
+    let decidable = row.state != NominationState::Withdrawn;
+    view! {
+        <tr data-guest=row.contact_email.clone()>
+            {can_decide.then(|| view! {
+                <td>
+                    <input
+                        type="checkbox"
+                        aria-label=format!("{} {}", t(lang, "guests.select"), row.contact_name)
+                        disabled=!decidable
+                        prop:checked=move || selected.get().contains(&id)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                        }
+                    />
+                </td>
+            })}
+            <td data-label=t(lang, "guests.contact")>
+                <strong>{row.contact_name.clone()}</strong>
+                <div class="muted small">{row.contact_email.clone()}</div>
+                <div class="muted small">{row.account_name.clone()}</div>
+            </td>
+            <td data-label=t(lang, "guests.rep")>{row.rep_name.clone()}</td>
+            <td data-label=t(lang, "guests.priority")>
+                <span class=format!("chip chip-priority-{}", row.priority.as_str())>{row.priority.as_str()}</span>
+            </td>
+            <td data-label=t(lang, "nominate.reason") class="reason">{row.reason.clone()}</td>
+            <td data-label=t(lang, "guests.state")>
+                <NominationChip state=row.state />
+                {row.decision_reason.clone().map(|r| view! { <div class="small decision-reason">{t(lang, "decide.reason_shown")} ": " {r}</div> })}
+            </td>
+            <td data-label=t(lang, "guests.actions") class="actions">
+                {(can_decide && decidable).then(|| view! {
+                    <div class="row-actions">
+                        {(row.state != NominationState::Approved).then(|| view! {
+                            <ActionForm action=actions.decide attr:class="inline-form">
+                                <input type="hidden" name="event_id" value=event_id />
+                                <input type="hidden" name="guest_ids[0]" value=id />
+                                <input type="hidden" name="decision" value="approve" />
+                                <input type="hidden" name="reason" value="" />
+                                <button type="submit" class="button button-small">{t(lang, "decide.approve")}</button>
+                            </ActionForm>
+                        })}
+                        {(row.state != NominationState::Waitlisted).then(|| view! {
+                            <ActionForm action=actions.decide attr:class="inline-form">
+                                <input type="hidden" name="event_id" value=event_id />
+                                <input type="hidden" name="guest_ids[0]" value=id />
+                                <input type="hidden" name="decision" value="waitlist" />
+                                <input type="hidden" name="reason" value="" />
+                                <button type="submit" class="button button-small">{t(lang, "decide.waitlist")}</button>
+                            </ActionForm>
+                        })}
+                        {(row.state != NominationState::Rejected).then(|| view! {
+                            <ActionForm action=actions.decide attr:class="inline-form reject-form">
+                                <input type="hidden" name="event_id" value=event_id />
+                                <input type="hidden" name="guest_ids[0]" value=id />
+                                <input type="hidden" name="decision" value="reject" />
+                                <label class="visually-hidden" for=format!("reject-{id}")>{t(lang, "decide.reason")}</label>
+                                <input id=format!("reject-{id}") type="text" name="reason" placeholder=t(lang, "decide.reason_placeholder") />
+                                <button type="submit" class="button button-small button-danger">{t(lang, "decide.reject")}</button>
+                            </ActionForm>
+                        })}
+                    </div>
+                })}
+                {row.mine.then(|| {
+                    let priorities = StoredValue::new(priorities.clone());
+                    let reason = StoredValue::new(row.reason.clone());
+                    let priority = row.priority;
+                    view! {
+                        <div class="row-actions">
+                            {row.state.editable_by_rep().then(|| view! {
+                                <button type="button" class="button button-small" on:click=move |_| editing.update(|e| *e = !*e)>
+                                    {t(lang, "nominate.edit")}
+                                </button>
+                            })}
+                            {row.state.withdrawable().then(|| view! {
+                                <ActionForm action=actions.withdraw attr:class="inline-form">
+                                    <input type="hidden" name="guest_id" value=id />
+                                    <button type="submit" class="button button-small button-quiet">{t(lang, "nominate.withdraw")}</button>
+                                </ActionForm>
+                            })}
+                        </div>
+                        <Show when=move || editing.get()>
+                            <ActionForm action=actions.update attr:class="form edit-nomination">
+                                <input type="hidden" name="guest_id" value=id />
+                                <TextArea label=t(lang, "nominate.reason") name="input[reason]" field="reason" errors=no_errors value=reason.get_value() rows=2 />
+                                <SelectField label=t(lang, "nominate.priority") name="input[priority]" field="priority" errors=no_errors options=priorities.get_value() value=priority.as_str() />
+                                <button type="submit" class="button button-small button-primary">{t(lang, "nominate.save")}</button>
+                            </ActionForm>
+                        </Show>
+                    }
+                })}
+            </td>
+        </tr>
+    }
+}

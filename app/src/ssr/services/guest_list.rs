@@ -1,0 +1,614 @@
+//! The guest list: quotas per rep, nominations (with inline new contacts), marketing's decisions.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
+use crate::domain::{
+    local_to_utc, nomination_refusal, Decision, EventStatus, InlineContact, Nomination,
+    NominationState, Priority, Role,
+};
+use crate::error::AppError;
+use crate::i18n::{format_instant, Lang};
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::entities::{account, contact, event, guest, quota, user};
+use crate::ssr::services::EventService;
+
+pub struct GuestListService;
+
+fn state_of(g: &guest::Model) -> NominationState {
+    NominationState::parse(&g.state).unwrap_or(NominationState::Nominated)
+}
+
+fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    let text = err.to_string().to_lowercase();
+    text.contains("unique") || text.contains("duplicate key")
+}
+
+fn contact_name(c: &contact::Model) -> String {
+    format!("{} {}", c.first_name, c.last_name)
+}
+
+/// The nomination deadline of an event as an instant, if it has one.
+fn nomination_deadline(e: &event::Model) -> Option<DateTime<Utc>> {
+    let tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    e.nomination_deadline_local
+        .and_then(|local| local_to_utc(&local, tz))
+}
+
+async fn seats_of<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+    user_id: i32,
+    lock: bool,
+) -> Result<u32, AppError> {
+    let mut query = quota::Entity::find()
+        .filter(quota::Column::EventId.eq(event_id))
+        .filter(quota::Column::UserId.eq(user_id));
+    // PostgreSQL: hold the rep's quota row so two concurrent nominations cannot both take the
+    // last seat; SQLite already runs one writer at a time.
+    if lock && db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    Ok(query
+        .one(db)
+        .await?
+        .map(|q| q.seats.max(0) as u32)
+        .unwrap_or(0))
+}
+
+async fn used_by<C: ConnectionTrait>(db: &C, event_id: i32, user_id: i32) -> Result<u32, AppError> {
+    let guests = guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event_id))
+        .filter(guest::Column::NominatedBy.eq(user_id))
+        .all(db)
+        .await?;
+    Ok(guests.iter().filter(|g| state_of(g).uses_seat()).count() as u32)
+}
+
+fn require_rep(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.role == Role::Sales {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+impl GuestListService {
+    /// Marketing gives a sales rep seats on an event; 0 takes them away.
+    pub async fn set_quota(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        rep_id: i32,
+        seats: i64,
+    ) -> Result<QuotaRow, AppError> {
+        if !actor.role.can_edit_events() {
+            return Err(AppError::Forbidden);
+        }
+        let event = EventService::find(db, event_id).await?;
+        let rep = user::Entity::find_by_id(rep_id)
+            .one(db)
+            .await?
+            .filter(|u| u.role == Role::Sales.as_str())
+            .ok_or_else(|| AppError::field("user_id", "Quotas are for sales reps."))?;
+        if seats < 0 || seats > event.capacity as i64 * 10 {
+            return Err(AppError::field(
+                "seats",
+                "Seats must be a whole number from 0 to ten times the capacity.",
+            ));
+        }
+        let seats = seats as u32;
+        let txn = db.begin().await?;
+        let used = used_by(&txn, event_id, rep_id).await?;
+        if seats < used {
+            return Err(AppError::field(
+                "seats",
+                format!(
+                    "{} already holds {used} seats with nominations; seats cannot be fewer.",
+                    rep.name
+                ),
+            ));
+        }
+        let existing = quota::Entity::find()
+            .filter(quota::Column::EventId.eq(event_id))
+            .filter(quota::Column::UserId.eq(rep_id))
+            .one(&txn)
+            .await?;
+        match existing {
+            Some(found) => {
+                let mut active = found.into_active_model();
+                active.seats = Set(seats as i32);
+                active.updated_at = Set(Utc::now());
+                active.update(&txn).await?;
+            }
+            None => {
+                quota::ActiveModel {
+                    event_id: Set(event_id),
+                    user_id: Set(rep_id),
+                    seats: Set(seats as i32),
+                    updated_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        Ok(QuotaRow {
+            user_id: rep_id,
+            rep_name: rep.name,
+            seats,
+            used,
+        })
+    }
+
+    /// A sales rep nominates one of the directory's contacts.
+    pub async fn nominate(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        contact_id: i32,
+        nomination: &Nomination,
+        now: DateTime<Utc>,
+    ) -> Result<guest::Model, AppError> {
+        require_rep(actor)?;
+        let txn = db.begin().await?;
+        let created = Self::nominate_in(&txn, actor, event_id, contact_id, nomination, now).await;
+        match created {
+            Ok(model) => {
+                txn.commit().await?;
+                Ok(model)
+            }
+            Err(err) => {
+                txn.rollback().await?;
+                Err(err)
+            }
+        }
+    }
+
+    /// A sales rep adds a new contact (owned by them) and nominates it, all or nothing.
+    pub async fn nominate_new_contact(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        new_contact: &InlineContact,
+        nomination: &Nomination,
+        now: DateTime<Utc>,
+    ) -> Result<guest::Model, AppError> {
+        require_rep(actor)?;
+        let taken = contact::Entity::find()
+            .filter(contact::Column::Email.eq(new_contact.email.as_str()))
+            .one(db)
+            .await?;
+        if let Some(existing) = taken {
+            return Err(AppError::field(
+                "email",
+                format!(
+                    "{} is already in the directory as {}: choose them from the list.",
+                    existing.email,
+                    contact_name(&existing)
+                ),
+            ));
+        }
+        let txn = db.begin().await?;
+        let result = async {
+            let created = contact::ActiveModel {
+                first_name: Set(new_contact.first_name.clone()),
+                last_name: Set(new_contact.last_name.clone()),
+                email: Set(new_contact.email.as_str().to_string()),
+                language: Set(new_contact.language.as_str().to_string()),
+                owner_id: Set(Some(actor.id)),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::field("email", "A contact with this email already exists.")
+                } else {
+                    e.into()
+                }
+            })?;
+            Self::nominate_in(&txn, actor, event_id, created.id, nomination, now).await
+        }
+        .await;
+        match result {
+            Ok(model) => {
+                txn.commit().await?;
+                Ok(model)
+            }
+            Err(err) => {
+                txn.rollback().await?;
+                Err(err)
+            }
+        }
+    }
+
+    async fn nominate_in<C: ConnectionTrait>(
+        db: &C,
+        actor: &CurrentUser,
+        event_id: i32,
+        contact_id: i32,
+        nomination: &Nomination,
+        now: DateTime<Utc>,
+    ) -> Result<guest::Model, AppError> {
+        let event = event::Entity::find_by_id(event_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let person = contact::Entity::find_by_id(contact_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::field("contact_id", "Choose a contact from the list."))?;
+        if person.unsubscribed_at.is_some() {
+            return Err(AppError::field(
+                "contact_id",
+                format!(
+                    "{} has unsubscribed from invitations and cannot be nominated.",
+                    contact_name(&person)
+                ),
+            ));
+        }
+        let already = guest::Entity::find()
+            .filter(guest::Column::EventId.eq(event_id))
+            .filter(guest::Column::ContactId.eq(contact_id))
+            .one(db)
+            .await?;
+        if already.is_some() {
+            return Err(AppError::field(
+                "contact_id",
+                format!(
+                    "{} is already on this event's guest list.",
+                    contact_name(&person)
+                ),
+            ));
+        }
+        let status = EventStatus::parse(&event.status).unwrap_or(EventStatus::Draft);
+        let seats = seats_of(db, event_id, actor.id, true).await?;
+        let used = used_by(db, event_id, actor.id).await?;
+        if let Some(message) =
+            nomination_refusal(status, nomination_deadline(&event), now, seats, used)
+        {
+            return Err(AppError::Conflict(message));
+        }
+        guest::ActiveModel {
+            event_id: Set(event_id),
+            contact_id: Set(contact_id),
+            nominated_by: Set(actor.id),
+            reason: Set(nomination.reason.clone()),
+            priority: Set(nomination.priority.as_str().to_string()),
+            personal_note: Set(String::new()),
+            state: Set(NominationState::Nominated.as_str().to_string()),
+            invitation: Set("not_sent".into()),
+            answer: Set("none".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::field(
+                    "contact_id",
+                    "This contact is already on this event's guest list.",
+                )
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    async fn own_nomination(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        guest_id: i32,
+    ) -> Result<guest::Model, AppError> {
+        let found = guest::Entity::find_by_id(guest_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if found.nominated_by != actor.id {
+            return Err(AppError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    /// The rep changes reason and priority of their own nomination until it is decided.
+    pub async fn update_nomination(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        guest_id: i32,
+        nomination: &Nomination,
+    ) -> Result<guest::Model, AppError> {
+        let found = Self::own_nomination(db, actor, guest_id).await?;
+        if !state_of(&found).editable_by_rep() {
+            return Err(AppError::Conflict(
+                "Marketing has already decided on this nomination; it can no longer be changed."
+                    .into(),
+            ));
+        }
+        let mut active = found.into_active_model();
+        active.reason = Set(nomination.reason.clone());
+        active.priority = Set(nomination.priority.as_str().to_string());
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(db).await?)
+    }
+
+    /// The rep takes back their own nomination, freeing the seat.
+    pub async fn withdraw(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        guest_id: i32,
+    ) -> Result<guest::Model, AppError> {
+        let found = Self::own_nomination(db, actor, guest_id).await?;
+        if !state_of(&found).withdrawable() {
+            return Err(AppError::Conflict(
+                "This nomination can no longer be withdrawn.".into(),
+            ));
+        }
+        let mut active = found.into_active_model();
+        active.state = Set(NominationState::Withdrawn.as_str().to_string());
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(db).await?)
+    }
+
+    /// Marketing decides on one or many nominations of one event; all or nothing.
+    pub async fn decide(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        guest_ids: &[i32],
+        decision: Decision,
+        reason: Option<String>,
+    ) -> Result<usize, AppError> {
+        if !actor.role.can_edit_events() {
+            return Err(AppError::Forbidden);
+        }
+        if guest_ids.is_empty() {
+            return Err(AppError::field(
+                "guest_ids",
+                "Select at least one nomination.",
+            ));
+        }
+        EventService::find(db, event_id).await?;
+        let txn = db.begin().await?;
+        let guests = guest::Entity::find()
+            .filter(guest::Column::Id.is_in(guest_ids.to_vec()))
+            .filter(guest::Column::EventId.eq(event_id))
+            .all(&txn)
+            .await?;
+        if guests.len() != guest_ids.len() {
+            return Err(AppError::NotFound);
+        }
+        if let Some(stuck) = guests
+            .iter()
+            .find(|g| !state_of(g).can_be_decided_as(decision))
+        {
+            return Err(AppError::Conflict(format!(
+                "A nomination that is {} cannot be set to {}.",
+                stuck.state,
+                decision.state().as_str()
+            )));
+        }
+        let now = Utc::now();
+        for found in guests {
+            let mut active = found.into_active_model();
+            active.state = Set(decision.state().as_str().to_string());
+            active.decision_reason = Set(reason.clone());
+            active.decided_by = Set(Some(actor.id));
+            active.decided_at = Set(Some(now));
+            active.updated_at = Set(now);
+            active.update(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(guest_ids.len())
+    }
+
+    /// The guest list as the signed-in user may see and work on it.
+    pub async fn guest_list(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<GuestListDto, AppError> {
+        let event = EventService::find(db, event_id).await?;
+        let guests = guest::Entity::find()
+            .filter(guest::Column::EventId.eq(event_id))
+            .order_by_asc(guest::Column::CreatedAt)
+            .order_by_asc(guest::Column::Id)
+            .all(db)
+            .await?;
+        let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
+            .filter(
+                contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id).collect::<Vec<_>>()),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let accounts: HashMap<i32, String> = account::Entity::find()
+            .filter(
+                account::Column::Id.is_in(
+                    contacts
+                        .values()
+                        .filter_map(|c| c.account_id)
+                        .collect::<Vec<_>>(),
+                ),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let reps: Vec<user::Model> = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Sales.as_str()))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?;
+        let nominators =
+            super::UserService::names(db, guests.iter().map(|g| g.nominated_by)).await?;
+        let quotas: HashMap<i32, u32> = quota::Entity::find()
+            .filter(quota::Column::EventId.eq(event_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|q| (q.user_id, q.seats.max(0) as u32))
+            .collect();
+        let used = |rep: i32| {
+            guests
+                .iter()
+                .filter(|g| g.nominated_by == rep && state_of(g).uses_seat())
+                .count() as u32
+        };
+        let quota_rows: Vec<QuotaRow> = reps
+            .iter()
+            .map(|rep| QuotaRow {
+                user_id: rep.id,
+                rep_name: rep.name.clone(),
+                seats: quotas.get(&rep.id).copied().unwrap_or(0),
+                used: used(rep.id),
+            })
+            .collect();
+        let rows = guests
+            .iter()
+            .filter_map(|g| {
+                let person = contacts.get(&g.contact_id)?;
+                Some(GuestRow {
+                    id: g.id,
+                    contact_id: person.id,
+                    contact_name: contact_name(person),
+                    contact_email: person.email.clone(),
+                    account_name: person.account_id.and_then(|id| accounts.get(&id).cloned()),
+                    rep_id: g.nominated_by,
+                    rep_name: nominators
+                        .get(&g.nominated_by)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default(),
+                    priority: Priority::parse(&g.priority).unwrap_or(Priority::B),
+                    reason: g.reason.clone(),
+                    state: state_of(g),
+                    decision_reason: g.decision_reason.clone(),
+                    mine: g.nominated_by == actor.id,
+                })
+            })
+            .collect::<Vec<_>>();
+        let approved = rows
+            .iter()
+            .filter(|r| r.state == NominationState::Approved)
+            .count() as u32;
+
+        let is_rep = actor.role == Role::Sales;
+        let my_quota = is_rep.then(|| QuotaRow {
+            user_id: actor.id,
+            rep_name: actor.name.clone(),
+            seats: quotas.get(&actor.id).copied().unwrap_or(0),
+            used: used(actor.id),
+        });
+        let nomination_blocked = my_quota.as_ref().and_then(|q| {
+            nomination_refusal(
+                EventStatus::parse(&event.status).unwrap_or(EventStatus::Draft),
+                nomination_deadline(&event),
+                now,
+                q.seats,
+                q.used,
+            )
+        });
+        let my_contacts = if is_rep {
+            let on_list: HashMap<i32, ()> = guests.iter().map(|g| (g.contact_id, ())).collect();
+            contact::Entity::find()
+                .filter(contact::Column::OwnerId.eq(actor.id))
+                .order_by_asc(contact::Column::LastName)
+                .order_by_asc(contact::Column::FirstName)
+                .limit(2000)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| ContactOption {
+                    id: c.id,
+                    label: format!("{} <{}>", contact_name(&c), c.email),
+                    blocked: if c.unsubscribed_at.is_some() {
+                        Some("unsubscribed".into())
+                    } else if on_list.contains_key(&c.id) {
+                        Some("on the list".into())
+                    } else {
+                        None
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(GuestListDto {
+            event_id,
+            capacity: event.capacity.max(0) as u32,
+            approved,
+            rows,
+            quotas: quota_rows,
+            my_quota,
+            my_contacts,
+            can_decide: actor.role.can_edit_events(),
+            can_nominate: is_rep,
+            nomination_blocked,
+        })
+    }
+
+    /// A rep's nominations that marketing has decided on, newest first (for the home page).
+    pub async fn my_decisions(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        lang: Lang,
+    ) -> Result<Vec<DecisionRow>, AppError> {
+        let decided = guest::Entity::find()
+            .filter(guest::Column::NominatedBy.eq(actor.id))
+            .filter(guest::Column::DecidedAt.is_not_null())
+            .order_by_desc(guest::Column::DecidedAt)
+            .limit(20)
+            .all(db)
+            .await?;
+        let events: HashMap<i32, event::Model> = event::Entity::find()
+            .filter(event::Column::Id.is_in(decided.iter().map(|g| g.event_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
+            .filter(
+                contact::Column::Id.is_in(decided.iter().map(|g| g.contact_id).collect::<Vec<_>>()),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(decided
+            .iter()
+            .filter(|g| state_of(g) != NominationState::Withdrawn)
+            .filter_map(|g| {
+                let e = events.get(&g.event_id)?;
+                let c = contacts.get(&g.contact_id)?;
+                let tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
+                Some(DecisionRow {
+                    event_id: e.id,
+                    event_title: e.title.clone(),
+                    contact_name: contact_name(c),
+                    state: state_of(g),
+                    reason: g.decision_reason.clone(),
+                    when: g
+                        .decided_at
+                        .map(|d| format_instant(lang, &d, tz))
+                        .unwrap_or_default(),
+                })
+            })
+            .collect())
+    }
+}
