@@ -507,3 +507,622 @@ on_both_databases!(
         assert_eq!(demo.role, Role::Marketing);
     }
 );
+
+// ---- guest list, goals, tasks ----
+
+use app::domain::{
+    Decision, GoalDraft, GoalInput, InlineContact, InlineContactInput, Nomination, NominationInput,
+    TaskDraft, TaskInput,
+};
+use app::ssr::entities::{contact, guest, task};
+use app::ssr::services::{GuestListService, PlanService};
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+
+async fn add_contact(db: &DatabaseConnection, email: &str, owner: &CurrentUser) -> i32 {
+    contact::ActiveModel {
+        first_name: Set(email.split('@').next().unwrap().to_string()),
+        last_name: Set("Customer".into()),
+        email: Set(email.to_string()),
+        language: Set("en".into()),
+        owner_id: Set(Some(owner.id)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+fn because(reason: &str, priority: &str) -> Nomination {
+    Nomination::parse(&NominationInput {
+        reason: reason.into(),
+        priority: priority.into(),
+    })
+    .unwrap()
+}
+
+async fn guests_of(db: &DatabaseConnection, event_id: i32) -> Vec<guest::Model> {
+    guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event_id))
+        .all(db)
+        .await
+        .unwrap()
+}
+
+async fn open_event_with_quota(db: &DatabaseConnection, team: &Team, seats: i64) -> i32 {
+    let created = EventService::create(db, &team.marketing, &plan())
+        .await
+        .unwrap();
+    EventService::change_status(db, &team.marketing, created.id, EventStatus::Open)
+        .await
+        .unwrap();
+    GuestListService::set_quota(db, &team.marketing, created.id, team.sales.id, seats)
+        .await
+        .unwrap();
+    created.id
+}
+
+on_both_databases!(
+    a_rep_nominates_within_the_quota_and_the_third_is_refused,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 2).await;
+        for email in ["a@customer.example", "b@customer.example"] {
+            let contact_id = add_contact(&db, email, &team.sales).await;
+            GuestListService::nominate(
+                &db,
+                &team.sales,
+                event_id,
+                contact_id,
+                &because("Key buyer", "A"),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        }
+        let third = add_contact(&db, "c@customer.example", &team.sales).await;
+        let refused = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            third,
+            &because("Also good", "B"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            refused,
+            AppError::Conflict("Your quota is full: you have used 2 of 2 seats.".into())
+        );
+        assert_eq!(guests_of(&db, event_id).await.len(), 2);
+    }
+);
+
+on_both_databases!(
+    a_rep_without_seats_cannot_nominate,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let created = EventService::create(&db, &team.marketing, &plan())
+            .await
+            .unwrap();
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        let refused = GuestListService::nominate(
+            &db,
+            &team.sales,
+            created.id,
+            contact_id,
+            &because("Key", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(refused, AppError::Conflict(m) if m.contains("no seats")));
+    }
+);
+
+on_both_databases!(
+    a_contact_appears_at_most_once_per_event,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 5).await;
+        let other_rep = add_user(&db, "rep2@example.com", Role::Sales).await;
+        GuestListService::set_quota(&db, &team.marketing, event_id, other_rep.id, 5)
+            .await
+            .unwrap();
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Mine", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let twice = GuestListService::nominate(
+            &db,
+            &other_rep,
+            event_id,
+            contact_id,
+            &because("Me too", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(twice.field_errors()[0].field, "contact_id");
+        assert_eq!(guests_of(&db, event_id).await.len(), 1);
+    }
+);
+
+on_both_databases!(
+    an_unsubscribed_contact_cannot_be_nominated,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 5).await;
+        let contact_id = add_contact(&db, "gone@customer.example", &team.sales).await;
+        let mut gone: contact::ActiveModel = contact::Entity::find_by_id(contact_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+        gone.unsubscribed_at = Set(Some(Utc::now()));
+        gone.update(&db).await.unwrap();
+        let refused = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Please", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(refused.field_errors()[0].message.contains("unsubscribed"));
+        assert!(guests_of(&db, event_id).await.is_empty());
+    }
+);
+
+on_both_databases!(
+    nominations_close_at_the_deadline_and_when_the_event_closes,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 5).await;
+        let contact_id = add_contact(&db, "late@customer.example", &team.sales).await;
+        // the plan's nomination deadline is 2030-02-20 12:00 Berlin
+        let after_deadline = chrono::DateTime::parse_from_rfc3339("2030-02-21T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let late = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Late", "A"),
+            after_deadline,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(late, AppError::Conflict(m) if m.contains("deadline")));
+        EventService::change_status(&db, &team.marketing, event_id, EventStatus::Closed)
+            .await
+            .unwrap();
+        let closed = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Closed", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(closed, AppError::Conflict(m) if m.contains("closed")));
+        assert!(guests_of(&db, event_id).await.is_empty());
+    }
+);
+
+on_both_databases!(
+    only_sales_reps_nominate,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 5).await;
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        for actor in [&team.marketing, &team.manager, &team.admin] {
+            assert_eq!(
+                GuestListService::nominate(
+                    &db,
+                    actor,
+                    event_id,
+                    contact_id,
+                    &because("x", "A"),
+                    Utc::now()
+                )
+                .await
+                .unwrap_err(),
+                AppError::Forbidden
+            );
+        }
+    }
+);
+
+on_both_databases!(
+    a_rep_edits_and_withdraws_only_their_own_undecided_nominations,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 1).await;
+        let other_rep = add_user(&db, "rep2@example.com", Role::Sales).await;
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        let nominated = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("First", "B"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        // another rep can neither edit nor withdraw it
+        assert_eq!(
+            GuestListService::update_nomination(
+                &db,
+                &other_rep,
+                nominated.id,
+                &because("Mine now", "A")
+            )
+            .await
+            .unwrap_err(),
+            AppError::Forbidden
+        );
+        assert_eq!(
+            GuestListService::withdraw(&db, &other_rep, nominated.id)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        let edited = GuestListService::update_nomination(
+            &db,
+            &team.sales,
+            nominated.id,
+            &because("Decision maker", "A"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (edited.reason.as_str(), edited.priority.as_str()),
+            ("Decision maker", "A")
+        );
+        GuestListService::decide(
+            &db,
+            &team.marketing,
+            event_id,
+            &[nominated.id],
+            Decision::Approve,
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            GuestListService::update_nomination(
+                &db,
+                &team.sales,
+                nominated.id,
+                &because("Too late", "B")
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+        // withdrawing frees the seat for another customer
+        GuestListService::withdraw(&db, &team.sales, nominated.id)
+            .await
+            .unwrap();
+        let next = add_contact(&db, "b@customer.example", &team.sales).await;
+        GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            next,
+            &because("Instead", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+);
+
+on_both_databases!(
+    marketing_decides_in_bulk_and_the_rep_sees_each_decision_with_its_reason,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 3).await;
+        let mut ids = Vec::new();
+        for email in [
+            "a@customer.example",
+            "b@customer.example",
+            "c@customer.example",
+        ] {
+            let contact_id = add_contact(&db, email, &team.sales).await;
+            ids.push(
+                GuestListService::nominate(
+                    &db,
+                    &team.sales,
+                    event_id,
+                    contact_id,
+                    &because("Good fit", "A"),
+                    Utc::now(),
+                )
+                .await
+                .unwrap()
+                .id,
+            );
+        }
+        assert_eq!(
+            GuestListService::decide(
+                &db,
+                &team.marketing,
+                event_id,
+                &ids[..2],
+                Decision::Approve,
+                None
+            )
+            .await
+            .unwrap(),
+            2
+        );
+        GuestListService::decide(
+            &db,
+            &team.marketing,
+            event_id,
+            &ids[2..],
+            Decision::Reject,
+            Some("Competitor".into()),
+        )
+        .await
+        .unwrap();
+        let list = GuestListService::guest_list(&db, &team.marketing, event_id, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(list.approved, 2);
+        let decisions = GuestListService::my_decisions(&db, &team.sales, Lang::En)
+            .await
+            .unwrap();
+        assert_eq!(decisions.len(), 3);
+        let rejected: Vec<_> = decisions.iter().filter(|d| d.reason.is_some()).collect();
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0].reason.as_deref(), Some("Competitor"));
+    }
+);
+
+on_both_databases!(
+    sales_and_managers_cannot_decide_and_nothing_changes,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 3).await;
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        let g = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Good", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        for actor in [&team.sales, &team.manager] {
+            assert_eq!(
+                GuestListService::decide(&db, actor, event_id, &[g.id], Decision::Approve, None)
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden
+            );
+            assert_eq!(
+                GuestListService::set_quota(&db, actor, event_id, team.sales.id, 10)
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden
+            );
+        }
+        assert_eq!(guests_of(&db, event_id).await[0].state, "nominated");
+    }
+);
+
+on_both_databases!(
+    a_quota_cannot_drop_below_the_seats_already_used,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 2).await;
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Good", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let err = GuestListService::set_quota(&db, &team.marketing, event_id, team.sales.id, 0)
+            .await
+            .unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "seats");
+        let quota = GuestListService::set_quota(&db, &team.marketing, event_id, team.sales.id, 4)
+            .await
+            .unwrap();
+        assert_eq!((quota.seats, quota.used), (4, 1));
+    }
+);
+
+on_both_databases!(
+    a_rep_adds_a_new_contact_inline_and_it_is_theirs,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 2).await;
+        let new_contact = InlineContact::parse(&InlineContactInput {
+            first_name: "Nora".into(),
+            last_name: "Neu".into(),
+            email: "Nora.Neu@Customer.example".into(),
+            language: "de".into(),
+        })
+        .unwrap();
+        GuestListService::nominate_new_contact(
+            &db,
+            &team.sales,
+            event_id,
+            &new_contact,
+            &because("Met at fair", "B"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let stored = contact::Entity::find()
+            .filter(contact::Column::Email.eq("nora.neu@customer.example"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.owner_id, Some(team.sales.id));
+        // the same email again is refused, and nothing new is stored
+        let again = GuestListService::nominate_new_contact(
+            &db,
+            &team.sales,
+            event_id,
+            &new_contact,
+            &because("Again", "B"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(again.field_errors()[0].field, "email");
+        assert_eq!(contact::Entity::find().count(&db).await.unwrap(), 1);
+        assert_eq!(guests_of(&db, event_id).await.len(), 1);
+    }
+);
+
+on_both_databases!(
+    goal_progress_is_computed_from_the_guest_list,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event_with_quota(&db, &team, 3).await;
+        for (who, metric, target) in [
+            (&team.marketing, "accepted_guests", "4"),
+            (&team.sales, "meetings_booked", "5"),
+        ] {
+            let draft = GoalDraft::parse(&GoalInput {
+                metric: metric.into(),
+                target: target.into(),
+                team: if who.role == Role::Sales {
+                    "sales".into()
+                } else {
+                    "marketing".into()
+                },
+                note: String::new(),
+            })
+            .unwrap();
+            PlanService::propose_goal(&db, who, event_id, &draft)
+                .await
+                .unwrap();
+        }
+        let contact_id = add_contact(&db, "a@customer.example", &team.sales).await;
+        let g = GuestListService::nominate(
+            &db,
+            &team.sales,
+            event_id,
+            contact_id,
+            &because("Good", "A"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let mut answered: guest::ActiveModel = g.into();
+        answered.answer = Set("accepted".into());
+        answered.update(&db).await.unwrap();
+        let goals = PlanService::goals(&db, event_id).await.unwrap();
+        let progress: Vec<_> = goals
+            .iter()
+            .map(|g| (g.metric.as_str(), g.value, g.target, g.percent))
+            .collect();
+        assert_eq!(
+            progress,
+            [("accepted_guests", 1, 4, 25), ("meetings_booked", 0, 5, 0)]
+        );
+    }
+);
+
+on_both_databases!(
+    managers_review_goals_but_do_not_propose_them,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let created = EventService::create(&db, &team.marketing, &plan())
+            .await
+            .unwrap();
+        let draft = GoalDraft::parse(&GoalInput {
+            metric: "attendees".into(),
+            target: "20".into(),
+            team: "marketing".into(),
+            note: String::new(),
+        })
+        .unwrap();
+        assert_eq!(
+            PlanService::propose_goal(&db, &team.manager, created.id, &draft)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+    }
+);
+
+on_both_databases!(
+    a_task_lands_on_its_owners_home_page_and_only_they_or_marketing_tick_it_off,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let created = EventService::create(&db, &team.marketing, &plan())
+            .await
+            .unwrap();
+        let draft = TaskDraft::parse(&TaskInput {
+            title: "Call the venue".into(),
+            owner_id: team.sales.id.to_string(),
+            team: "sales".into(),
+            due_on: "2020-01-01".into(),
+        })
+        .unwrap();
+        let added = PlanService::add_task(&db, &team.marketing, created.id, &draft)
+            .await
+            .unwrap();
+        let mine = PlanService::my_open_tasks(&db, &team.sales).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert!(mine[0].overdue, "a past due date is overdue");
+        assert_eq!(
+            PlanService::set_task_done(&db, &team.manager, added.id, true)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        PlanService::set_task_done(&db, &team.sales, added.id, true)
+            .await
+            .unwrap();
+        assert!(PlanService::my_open_tasks(&db, &team.sales)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(
+            task::Entity::find_by_id(added.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .done
+        );
+        assert_eq!(
+            PlanService::add_task(&db, &team.manager, created.id, &draft)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+    }
+);

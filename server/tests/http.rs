@@ -432,3 +432,229 @@ async fn signing_out_ends_the_session_on_the_server() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+// ---- guest list authorization ----
+
+impl TestApp {
+    async fn add_rep(&self, email: &str) -> i32 {
+        use app::domain::{EmailAddress, NewUser, Role};
+        app::ssr::services::UserService::create(
+            &self.db,
+            NewUser {
+                email: EmailAddress::parse(email).unwrap(),
+                name: "Second Rep".into(),
+                role: Role::Sales,
+                password: "demo-password".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    async fn guest_list(&self, client: &Client, event_id: i64) -> serde_json::Value {
+        self.post(
+            client,
+            "get_guest_list",
+            &[("event_id", &event_id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap()
+    }
+}
+
+/// The open demo event (sales has 5 seats there) and a guest nominated on it by sales.
+async fn nominated_guest(app: &TestApp, sales: &Client) -> (i64, i64) {
+    let events: serde_json::Value = app
+        .post(sales, "list_events", &[("filter", "all")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event_id = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "Open")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let list = app.guest_list(sales, event_id).await;
+    let contact_id = list["my_contacts"][0]["id"].as_i64().unwrap().to_string();
+    let res = app
+        .post(
+            sales,
+            "nominate",
+            &[
+                ("event_id", event_id.to_string().as_str()),
+                ("contact_id", &contact_id),
+                ("input[reason]", "Runs the logistics budget"),
+                ("input[priority]", "A"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let list = app.guest_list(sales, event_id).await;
+    (event_id, list["rows"][0]["id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn another_rep_can_neither_edit_nor_withdraw_a_nomination_nor_sees_it_as_theirs() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let (event_id, guest_id) = nominated_guest(&app, &sales).await;
+    app.add_rep("rep2@demo.test").await;
+    let other = app.signed_in("rep2@demo.test").await;
+    let before = app.guest_list(&sales, event_id).await["rows"].clone();
+
+    let res = app
+        .post(
+            &other,
+            "update_nomination",
+            &[
+                ("guest_id", &guest_id.to_string()),
+                ("input[reason]", "mine"),
+                ("input[priority]", "B"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .post(
+            &other,
+            "withdraw_nomination",
+            &[("guest_id", &guest_id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let seen_by_other = app.guest_list(&other, event_id).await;
+    assert_eq!(seen_by_other["rows"][0]["mine"], false);
+    assert_eq!(
+        app.guest_list(&sales, event_id).await["rows"],
+        before,
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn sales_cannot_decide_and_a_manager_can_change_nothing() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let (event_id, guest_id) = nominated_guest(&app, &sales).await;
+    let manager = app.signed_in("manager@demo.test").await;
+    let before = app.guest_list(&sales, event_id).await;
+    let event = event_id.to_string();
+    let guest = guest_id.to_string();
+
+    let decide = [
+        ("event_id", event.as_str()),
+        ("guest_ids[0]", guest.as_str()),
+        ("decision", "approve"),
+        ("reason", ""),
+    ];
+    assert_eq!(
+        app.post(&sales, "decide_nominations", &decide)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&manager, "decide_nominations", &decide)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let sales_id = before["quotas"][0]["user_id"].as_i64().unwrap().to_string();
+    let quota = [
+        ("event_id", event.as_str()),
+        ("user_id", sales_id.as_str()),
+        ("seats", "50"),
+    ];
+    assert_eq!(
+        app.post(&manager, "set_quota", &quota).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&sales, "set_quota", &quota).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let nominate = [
+        ("event_id", event.as_str()),
+        ("contact_id", "1"),
+        ("input[reason]", "I know them"),
+        ("input[priority]", "A"),
+    ];
+    assert_eq!(
+        app.post(&manager, "nominate", &nominate).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let goal = [
+        ("event_id", event.as_str()),
+        ("input[metric]", "attendees"),
+        ("input[target]", "10"),
+        ("input[team]", "sales"),
+        ("input[note]", ""),
+    ];
+    assert_eq!(
+        app.post(&manager, "propose_goal", &goal).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let task = [
+        ("event_id", event.as_str()),
+        ("input[title]", "Do it"),
+        ("input[owner_id]", "1"),
+        ("input[team]", "sales"),
+        ("input[due_on]", ""),
+    ];
+    assert_eq!(
+        app.post(&manager, "add_task", &task).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    assert_eq!(
+        app.guest_list(&sales, event_id).await,
+        before,
+        "nothing changed"
+    );
+    let goals: serde_json::Value = app
+        .post(&sales, "get_goals", &[("event_id", event.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(goals.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn rejecting_without_a_reason_names_the_reason_field() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let (event_id, guest_id) = nominated_guest(&app, &sales).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let res = app
+        .post(
+            &marketing,
+            "decide_nominations",
+            &[
+                ("event_id", event_id.to_string().as_str()),
+                ("guest_ids[0]", guest_id.to_string().as_str()),
+                ("decision", "reject"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("\"reason\""));
+    assert_eq!(
+        app.guest_list(&sales, event_id).await["rows"][0]["state"],
+        "Nominated"
+    );
+}

@@ -38,7 +38,7 @@ pub async fn set_quota(event_id: i32, user_id: i32, seats: String) -> Result<Quo
 pub async fn nominate(
     event_id: i32,
     contact_id: String,
-    contact: InlineContactInput,
+    #[server(default)] contact: InlineContactInput,
     input: NominationInput,
 ) -> Result<(), AppError> {
     use crate::domain::{FieldError, FieldErrors};

@@ -220,6 +220,7 @@ pub fn seats_left(seats: u32, used: u32) -> u32 {
 
 /// A contact a rep adds while nominating: the few fields needed to invite them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InlineContactInput {
     pub first_name: String,
     pub last_name: String,

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 use super::auth::CurrentUser;
 use super::entities::{account, contact};
-use super::services::{EventService, UserService};
+use super::services::{EventService, GuestListService, UserService};
 use crate::domain::{format_local_datetime, EmailAddress, EventInput, EventStatus, NewUser, Role};
 use crate::error::AppError;
 
@@ -166,6 +166,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     )
     .await?;
     EventService::change_status(db, marketing, open.id, EventStatus::Open).await?;
+    GuestListService::set_quota(db, marketing, open.id, sales.id, 5).await?;
     EventService::create(
         db,
         marketing,
