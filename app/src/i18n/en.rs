@@ -121,6 +121,7 @@ pub const KEYS: &[&str] = &[
     "common.loading",
     // directory: contacts, accounts, import (add keys below this line)
     // guest list: quotas, nominations, goals, tasks (add keys below this line)
+    "event.sections",
     "guests.title",
     "guests.approved_of",
     "guests.capacity_label",
@@ -330,6 +331,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "common.loading" => "Loading…",
         // directory: contacts, accounts, import (add keys below this line)
         // guest list: quotas, nominations, goals, tasks (add keys below this line)
+        "event.sections" => "Sections of this event",
         "guests.title" => "Guest list",
         "guests.approved_of" => "approved",
         "guests.capacity_label" => "Approved guests against capacity",

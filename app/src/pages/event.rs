@@ -134,6 +134,12 @@ fn EventView(
                         .collect_view()}
                 </div>
             </header>
+            <nav class="jump" aria-label=t(lang, "event.sections")>
+                <a href="#guests">{t(lang, "guests.title")}</a>
+                <a href="#goals">{t(lang, "goals.title")}</a>
+                <a href="#tasks">{t(lang, "tasks.title")}</a>
+                <a href="#comments">{t(lang, "event.comments")}</a>
+            </nav>
             <p class="form-error" role="alert">
                 {status_error}
             </p>
