@@ -8,6 +8,7 @@ pub use layout::*;
 use leptos::prelude::*;
 
 use crate::domain::{EventKind, EventStatus, Role};
+use crate::error::AppError;
 use crate::i18n::{t, Lang};
 
 /// The UI language, provided by `App`.
@@ -75,4 +76,46 @@ pub fn general_error(lang: Lang, err: &crate::error::AppError) -> Option<String>
         AppError::NotFound => Some(t(lang, "error.not_found_text").to_string()),
         _ => Some(t(lang, "error.generic").to_string()),
     }
+}
+
+/// The field errors of a failed server action, for the form's fields.
+pub fn action_field_errors<T, S>(value: S) -> Signal<Vec<crate::domain::FieldError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) => err.field_errors(),
+        _ => Vec::new(),
+    })
+}
+
+/// The message of a failed action that is not about one form field (or about a field the form
+/// does not show).
+pub fn action_message<T, S>(lang: Lang, value: S) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+        Some(Err(err)) => err
+            .field_errors()
+            .iter()
+            .find(|e| e.field == "guest_ids" || e.field == "decision")
+            .map(|e| e.message.clone()),
+        _ => None,
+    })
+}
+
+/// The numeric `:id` of the current route; 0 (which never exists) when it is not a number.
+pub fn use_id_param() -> Signal<i32> {
+    let params = leptos_router::hooks::use_params_map();
+    Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    })
 }

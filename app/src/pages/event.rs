@@ -3,11 +3,13 @@
 use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::dto::{ActivityDto, EventDetail};
 use crate::api::events::{get_event, AddComment, ChangeEventStatus};
-use crate::components::{general_error, use_lang, KindChip, RoleChip, StatusChip, TextArea};
+use crate::components::{
+    action_field_errors, action_message, general_error, use_id_param, use_lang, KindChip, RoleChip,
+    StatusChip, TextArea,
+};
 use crate::domain::EventStatus;
 use crate::i18n::{t, Lang};
 use crate::pages::errors::ErrorView;
@@ -17,20 +19,13 @@ use crate::pages::event_plan::{GoalsSection, TasksSection};
 #[component]
 pub fn EventPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_id_param();
     let status_action = ServerAction::<ChangeEventStatus>::new();
     let comment_action = ServerAction::<AddComment>::new();
     let event = Resource::new(
         move || {
             (
-                id(),
+                id.get(),
                 status_action.version().get(),
                 comment_action.version().get(),
             )
@@ -359,14 +354,8 @@ fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
 fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> impl IntoView {
     let lang = use_lang();
     let form = NodeRef::<Form>::new();
-    let errors = Signal::derive(move || match comment_action.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    });
-    let general = move || match comment_action.value().get() {
-        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-        _ => None,
-    };
+    let errors = action_field_errors(comment_action.value());
+    let general = action_message(lang, comment_action.value());
     Effect::new(move |_| {
         if let Some(Ok(())) = comment_action.value().get() {
             if let Some(form) = form.get() {

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::events::{get_event_form, CreateEvent, UpdateEvent};
 use crate::components::{
-    focus_first_invalid, general_error, use_lang, use_user, SelectField, TextArea, TextField,
+    focus_first_invalid, general_error, use_id_param, use_lang, use_user, SelectField, TextArea,
+    TextField,
 };
 use crate::domain::{EventInput, FieldError};
 use crate::i18n::t;
@@ -59,15 +59,8 @@ pub fn NewEventPage() -> impl IntoView {
 #[component]
 pub fn EditEventPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let form = Resource::new(id, get_event_form);
+    let id = use_id_param();
+    let form = Resource::new(move || id.get(), get_event_form);
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {

@@ -7,9 +7,10 @@ use crate::api::dto::{GuestListDto, GuestRow};
 use crate::api::guest_list::{
     get_guest_list, DecideNominations, Nominate, SetQuota, UpdateNomination, WithdrawNomination,
 };
-use crate::components::{general_error, use_lang, SelectField, TextArea, TextField};
+use crate::components::{
+    action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
+};
 use crate::domain::NominationState;
-use crate::error::AppError;
 use crate::i18n::{t, Lang};
 
 pub fn nomination_key(state: NominationState) -> &'static str {
@@ -26,34 +27,6 @@ pub fn nomination_key(state: NominationState) -> &'static str {
 pub fn NominationChip(state: NominationState) -> impl IntoView {
     let lang = use_lang();
     view! { <span class=format!("chip chip-{}", state.as_str())>{t(lang, nomination_key(state))}</span> }
-}
-
-fn error_of<T, S>(value: S) -> Signal<Vec<crate::domain::FieldError>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || match value.get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    })
-}
-
-/// The message of a failed action that is not about one form field.
-fn general_of<T, S>(lang: Lang, value: S) -> Signal<Option<String>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || match value.get() {
-        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-        Some(Err(err)) => err
-            .field_errors()
-            .iter()
-            .find(|e| e.field == "guest_ids" || e.field == "decision")
-            .map(|e| e.message.clone()),
-        _ => None,
-    })
 }
 
 #[component]
@@ -146,7 +119,7 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
     let d = dto.get_value();
     let event_id = d.event_id;
     let can_decide = d.can_decide;
-    let general = general_of(lang, action.value());
+    let general = action_message(lang, action.value());
     let seat_error = move || match action.value().get() {
         Some(Err(err)) => err.field_errors().first().map(|e| e.message.clone()),
         _ => None,
@@ -210,8 +183,8 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
     let lang = use_lang();
     let d = dto.get_value();
     let choice = RwSignal::new(String::new());
-    let errors = error_of(action.value());
-    let general = general_of(lang, action.value());
+    let errors = action_field_errors(action.value());
+    let general = action_message(lang, action.value());
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -315,7 +288,7 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
     let selected = RwSignal::new(HashSet::<i32>::new());
     let bulk_reason = RwSignal::new(String::new());
     let decide = actions.decide;
-    let decide_error = general_of(lang, decide.value());
+    let decide_error = action_message(lang, decide.value());
     let decide_field_error = move || match decide.value().get() {
         Some(Err(err)) => err
             .field_errors()
@@ -324,7 +297,7 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
             .map(|e| e.message.clone()),
         _ => None,
     };
-    let withdraw_error = general_of(lang, actions.withdraw.value());
+    let withdraw_error = action_message(lang, actions.withdraw.value());
     let update_error = move || match actions.update.value().get() {
         Some(Err(err)) => err
             .field_errors()
@@ -529,22 +502,10 @@ fn GuestRowView(
                 {(can_decide && decidable).then(|| view! {
                     <div class="row-actions">
                         {(row.state != NominationState::Approved).then(|| view! {
-                            <ActionForm action=actions.decide attr:class="inline-form">
-                                <input type="hidden" name="event_id" value=event_id />
-                                <input type="hidden" name="guest_ids[0]" value=id />
-                                <input type="hidden" name="decision" value="approve" />
-                                <input type="hidden" name="reason" value="" />
-                                <button type="submit" class="button button-small">{t(lang, "decide.approve")}</button>
-                            </ActionForm>
+                            <DecideButton action=actions.decide event_id guest_id=id decision="approve" label=t(lang, "decide.approve") />
                         })}
                         {(row.state != NominationState::Waitlisted).then(|| view! {
-                            <ActionForm action=actions.decide attr:class="inline-form">
-                                <input type="hidden" name="event_id" value=event_id />
-                                <input type="hidden" name="guest_ids[0]" value=id />
-                                <input type="hidden" name="decision" value="waitlist" />
-                                <input type="hidden" name="reason" value="" />
-                                <button type="submit" class="button button-small">{t(lang, "decide.waitlist")}</button>
-                            </ActionForm>
+                            <DecideButton action=actions.decide event_id guest_id=id decision="waitlist" label=t(lang, "decide.waitlist") />
                         })}
                         {(row.state != NominationState::Rejected).then(|| view! {
                             <ActionForm action=actions.decide attr:class="inline-form reject-form">
@@ -588,5 +549,25 @@ fn GuestRowView(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// One decision on one nomination as a small form (works without JavaScript too).
+#[component]
+fn DecideButton(
+    action: ServerAction<DecideNominations>,
+    event_id: i32,
+    guest_id: i32,
+    decision: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="event_id" value=event_id />
+            <input type="hidden" name="guest_ids[0]" value=guest_id />
+            <input type="hidden" name="decision" value=decision />
+            <input type="hidden" name="reason" value="" />
+            <button type="submit" class="button button-small">{label}</button>
+        </ActionForm>
     }
 }

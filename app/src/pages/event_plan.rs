@@ -3,7 +3,9 @@ use leptos::prelude::*;
 
 use crate::api::dto::{GoalRow, TaskListDto, TaskRow};
 use crate::api::plan::{get_goals, get_tasks, AddTask, ProposeGoal, SetTaskDone};
-use crate::components::{general_error, use_lang, use_user, SelectField, TextField};
+use crate::components::{
+    action_field_errors, action_message, general_error, use_lang, use_user, SelectField, TextField,
+};
 use crate::domain::{GoalMetric, Role, Team};
 use crate::i18n::{t, Lang};
 
@@ -49,14 +51,8 @@ pub fn GoalsSection(event_id: i32) -> impl IntoView {
         move |_| get_goals(event_id),
     );
     let user = use_user();
-    let errors = Signal::derive(move || match propose.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    });
-    let general = move || match propose.value().get() {
-        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-        _ => None,
-    };
+    let errors = action_field_errors(propose.value());
+    let general = action_message(lang, propose.value());
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = propose.value().get() {
@@ -187,18 +183,9 @@ fn TaskListView(
     toggle: ServerAction<SetTaskDone>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let errors = Signal::derive(move || match add.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    });
-    let general = move || match add.value().get() {
-        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-        _ => None,
-    };
-    let toggle_error = move || match toggle.value().get() {
-        Some(Err(err)) => general_error(lang, &err),
-        _ => None,
-    };
+    let errors = action_field_errors(add.value());
+    let general = action_message(lang, add.value());
+    let toggle_error = action_message(lang, toggle.value());
     let people = dto
         .people
         .iter()

@@ -3,21 +3,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::Login;
-use crate::components::{general_error, use_lang, TextField};
+use crate::components::{action_field_errors, action_message, use_lang, TextField};
 use crate::i18n::t;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let login = ServerAction::<Login>::new();
-    let errors = Signal::derive(move || match login.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    });
-    let general = move || match login.value().get() {
-        Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-        _ => None,
-    };
+    let errors = action_field_errors(login.value());
+    let general = action_message(lang, login.value());
     view! {
         <Title text=t(lang, "login.title") />
         <section class="card login-card">

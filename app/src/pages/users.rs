@@ -5,7 +5,8 @@ use leptos_meta::Title;
 
 use crate::api::users::{list_users, AddUser, SetUserActive, SetUserRole};
 use crate::components::{
-    general_error, role_key, use_lang, use_user, RoleChip, SelectField, TextField,
+    action_field_errors, action_message, general_error, role_key, use_lang, use_user, RoleChip,
+    SelectField, TextField,
 };
 use crate::domain::Role;
 use crate::error::AppError;
@@ -30,10 +31,8 @@ pub fn UsersPage() -> impl IntoView {
     );
     let me = use_user();
     let form = NodeRef::<Form>::new();
-    let errors = Signal::derive(move || match add.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        _ => Vec::new(),
-    });
+    let errors = action_field_errors(add.value());
+    let add_error = action_message(lang, add.value());
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
             if let Some(form) = form.get() {
@@ -155,6 +154,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <SelectField label=t(lang, "users.role") name="input[role]" field="role" errors options=roles.clone() value="sales" />
                                             <TextField label=t(lang, "users.password") name="input[password]" field="password" errors input_type="password" autocomplete="new-password" required=true />
                                         </div>
+                                        <p class="form-error" role="alert">{add_error}</p>
                                         <button type="submit" class="button button-primary" disabled=move || add.pending().get()>
                                             {t(lang, "users.add")}
                                         </button>
