@@ -120,6 +120,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "common.loading" => "Wird geladen…",
         // directory: contacts, accounts, import (add keys below this line)
         // guest list: quotas, nominations, goals, tasks (add keys below this line)
+        "users.count" => "Benutzer",
         "event.sections" => "Abschnitte dieses Events",
         "guests.title" => "Gästeliste",
         "guests.approved_of" => "freigegeben",

@@ -121,6 +121,7 @@ pub const KEYS: &[&str] = &[
     "common.loading",
     // directory: contacts, accounts, import (add keys below this line)
     // guest list: quotas, nominations, goals, tasks (add keys below this line)
+    "users.count",
     "event.sections",
     "guests.title",
     "guests.approved_of",
@@ -331,6 +332,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "common.loading" => "Loading…",
         // directory: contacts, accounts, import (add keys below this line)
         // guest list: quotas, nominations, goals, tasks (add keys below this line)
+        "users.count" => "users",
         "event.sections" => "Sections of this event",
         "guests.title" => "Guest list",
         "guests.approved_of" => "approved",

@@ -73,7 +73,7 @@ pub fn UsersPage() -> impl IntoView {
                                 <p class="form-error" role="alert">{row_error}</p>
                                 <div class="table-wrap card">
                                     <table class="table">
-                                        <caption class="table-count">{count}</caption>
+                                        <caption class="table-count">{format!("{count} {}", t(lang, "users.count"))}</caption>
                                         <thead>
                                             <tr>
                                                 <th scope="col">{t(lang, "users.name")}</th>
