@@ -2,10 +2,12 @@
 //!
 //! Nothing here depends on leptos, sea-orm or the network, so the browser (hydrate build) and the
 //! server (ssr build) run exactly the same checks.
+pub mod directory;
 pub mod event;
 pub mod field;
 pub mod user;
 
+pub use directory::*;
 pub use event::*;
 pub use field::*;
 pub use user::*;

@@ -1,7 +1,10 @@
 //! One module per page; each page component's name ends in `Page`.
+pub mod accounts;
+pub mod contacts;
 pub mod errors;
 pub mod event;
 pub mod event_form;
 pub mod events;
+pub mod import;
 pub mod login;
 pub mod users;
