@@ -9,7 +9,7 @@ use app::ssr::services::{AccountService, ContactService};
 use app::ssr::{db, seed, state::AppState, throttle::LoginThrottle};
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +20,6 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod cli;
@@ -184,8 +183,9 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
             shell,
         ))
         .layer(middleware::from_fn_with_state(policy, origin_check))
-        // server functions read their whole body; a CSV import of 2 MB sent as JSON stays well below
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        // server functions read their body within axum's limit (2 MB by default); the CSV import
+        // sends files of up to 5 MB as JSON text
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -12,6 +12,9 @@ pub const MAX_PHONE_CHARS: usize = 50;
 pub const MAX_ACCOUNT_NAME_CHARS: usize = 200;
 pub const MAX_DOMAIN_CHARS: usize = 200;
 pub const MAX_INDUSTRY_CHARS: usize = 100;
+/// Largest file the import accepts (a 10,000-row file is about 1 MB).
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_IMPORT_ROWS: usize = 50_000;
 
 /// Who may create contacts and accounts: everyone but managers, who only read.
 pub fn can_create_directory(role: Role) -> bool {

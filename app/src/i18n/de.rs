@@ -225,6 +225,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "import.failed_text" => "Es wurde nichts gespeichert. Vielleicht hat jemand dieselben Kontakte gleichzeitig geändert: Wählen Sie die Datei erneut für eine neue Vorschau.",
         "import.to_contacts" => "Zu den Kontakten",
         "import.another" => "Weitere Datei importieren",
+        "import.too_large" => "Die Datei ist größer als 5 MB. Teilen Sie sie in kleinere Dateien auf.",
         // guest list: quotas, nominations, goals, tasks (add keys below this line)
         _ => return None,
     })

@@ -226,6 +226,7 @@ pub const KEYS: &[&str] = &[
     "import.failed_text",
     "import.to_contacts",
     "import.another",
+    "import.too_large",
     // guest list: quotas, nominations, goals, tasks (add keys below this line)
 ];
 
@@ -454,6 +455,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "import.failed_text" => "Nothing was saved. Someone may have changed the same contacts meanwhile: choose the file again to see a fresh preview.",
         "import.to_contacts" => "Go to contacts",
         "import.another" => "Import another file",
+        "import.too_large" => "The file is larger than 5 MB. Split it into smaller files.",
         // guest list: quotas, nominations, goals, tasks (add keys below this line)
         _ => return None,
     })

@@ -71,6 +71,10 @@ fn Importer() -> impl IntoView {
             progress.set(None);
             read_error.set(None);
             file_name.set(file.name());
+            if file.size() > crate::domain::MAX_IMPORT_BYTES as f64 {
+                read_error.set(Some(t(lang, "import.too_large").to_string()));
+                return;
+            }
             leptos::task::spawn_local(async move {
                 match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                     Ok(text) => match text.as_string() {

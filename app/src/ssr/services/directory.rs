@@ -18,7 +18,7 @@ use crate::domain::{
     can_assign_owner, can_create_directory, can_edit_directory, detect_separator,
     neutralise_formula, restore_neutralised, search_terms, AccountDraft, AccountInput,
     AccountQuery, ContactDraft, ContactInput, ContactQuery, EmailAddress, FieldError, ImportColumn,
-    Language, Tier,
+    Language, Tier, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
 };
 use crate::error::AppError;
 use crate::i18n::{format_local, Lang};
@@ -32,9 +32,6 @@ pub struct ImportService;
 
 /// Lists show at most this many rows; the count says how many matched, export gives all.
 pub const LIST_LIMIT: u64 = 200;
-/// Largest file the import accepts (a 10,000-row file is about 1 MB).
-pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
-pub const MAX_IMPORT_ROWS: usize = 20_000;
 /// The preview lists this many row problems; the count covers all of them.
 pub const MAX_SHOWN_ERRORS: usize = 200;
 /// Rows per INSERT statement (SQLite allows 32,766 bound values; 500 × 11 columns stay well below).
@@ -928,6 +925,7 @@ fn read_file(
         ));
     }
     let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
@@ -939,7 +937,7 @@ fn read_file(
                 ));
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.line_at(record.position().map(|p| p.byte()).unwrap_or(0));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -962,6 +960,41 @@ fn read_file(
         rows.push(FileRow { line, cells });
     }
     Ok((rows, names, ignored))
+}
+
+/// Line numbers from byte offsets. The csv crate counts a CRLF file's lines one short (a record
+/// "starts" at the `\n` of the previous CRLF), and Excel writes CRLF: so count here, forward only.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record starting at `byte` (offsets must not go backwards).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.text.len());
+        // skip what is left of the previous record's terminator
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.line += self.text[self.offset..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 /// The field names of `ContactDraft`/`AccountDraft` errors as import columns.
@@ -1478,6 +1511,24 @@ mod tests {
         assert_eq!(rows[1].cells[&ImportColumn::Email], "+tobias@n.example");
         assert_eq!(names[&ImportColumn::Email], "E-Mail");
         assert_eq!(ignored, ["Lieblingsfarbe"]);
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_lf_crlf_and_quoted_line_breaks() {
+        for newline in ["\n", "\r\n"] {
+            let text = [
+                "first_name,last_name,email",
+                "A,B,a@x.example",
+                "\"C",
+                "C\",D,c@x.example",
+                "",
+                "E,F,e@x.example",
+            ]
+            .join(newline);
+            let (rows, _, _) = read_file(&text).unwrap();
+            let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [2, 3, 6], "{newline:?}");
+        }
     }
 
     #[test]
