@@ -283,7 +283,7 @@ impl ContactService {
             })
             .collect();
         // newest event first
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
         Ok(ContactDetail {
             id: model.id,
             first_name: model.first_name.clone(),
@@ -864,6 +864,14 @@ impl ImportPlan {
     }
 }
 
+/// A file as read: its data rows, the header each recognised column had, the ignored headers.
+#[derive(Debug)]
+struct ParsedFile {
+    rows: Vec<FileRow>,
+    names: HashMap<ImportColumn, String>,
+    ignored: Vec<String>,
+}
+
 /// One data row of the file, cells by column.
 #[derive(Debug)]
 struct FileRow {
@@ -872,9 +880,7 @@ struct FileRow {
 }
 
 /// Reads the file: the header decides which column is which; rows keep their line numbers.
-fn read_file(
-    text: &str,
-) -> Result<(Vec<FileRow>, HashMap<ImportColumn, String>, Vec<String>), AppError> {
+fn read_file(text: &str) -> Result<ParsedFile, AppError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(AppError::field(
             "file",
@@ -959,7 +965,11 @@ fn read_file(
             .collect();
         rows.push(FileRow { line, cells });
     }
-    Ok((rows, names, ignored))
+    Ok(ParsedFile {
+        rows,
+        names,
+        ignored,
+    })
 }
 
 /// Line numbers from byte offsets. The csv crate counts a CRLF file's lines one short (a record
@@ -1025,7 +1035,11 @@ impl ImportService {
         if !can_create_directory(actor.role) {
             return Err(AppError::Forbidden);
         }
-        let (rows, names, ignored) = read_file(text)?;
+        let ParsedFile {
+            rows,
+            names,
+            ignored,
+        } = read_file(text)?;
         let header_of = |column: ImportColumn| {
             names
                 .get(&column)
@@ -1501,7 +1515,11 @@ mod tests {
 
     #[test]
     fn a_german_excel_file_with_bom_is_read_with_line_numbers() {
-        let (rows, names, ignored) = read_file(
+        let ParsedFile {
+            rows,
+            names,
+            ignored,
+        } = read_file(
             "\u{feff}Vorname;Nachname;E-Mail;Firma;Lieblingsfarbe\r\nJana;Krüger;jana@n.example;Nordwind;blau\r\n\r\nTobias;Lang;'+tobias@n.example;Nordwind;grün\r\n",
         )
         .unwrap();
@@ -1525,7 +1543,7 @@ mod tests {
                 "E,F,e@x.example",
             ]
             .join(newline);
-            let (rows, _, _) = read_file(&text).unwrap();
+            let rows = read_file(&text).unwrap().rows;
             let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, [2, 3, 6], "{newline:?}");
         }
