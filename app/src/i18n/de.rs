@@ -210,7 +210,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "import.ignored" => "Ignorierte Spalten:",
         "import.problems" => "Zeilen, die nicht importiert werden",
         "import.problems_hint" => "Korrigieren Sie sie in der Datei und wählen Sie sie erneut, oder importieren Sie jetzt die guten Zeilen.",
-        "import.problems_count" => "Probleme angezeigt",
+        "import.problems_count" => "Angezeigte Probleme",
         "import.line" => "Zeile",
         "import.column" => "Spalte",
         "import.problem" => "Problem",

@@ -440,7 +440,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "import.ignored" => "Ignored columns:",
         "import.problems" => "Rows that will not be imported",
         "import.problems_hint" => "Fix them in the file and choose it again, or import the good rows now.",
-        "import.problems_count" => "problems shown",
+        "import.problems_count" => "Problems shown",
         "import.line" => "Line",
         "import.column" => "Column",
         "import.problem" => "Problem",

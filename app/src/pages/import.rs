@@ -255,9 +255,9 @@ fn PreviewView(
                             <table class="table">
                                 <caption class="table-count">
                                     {if preview.invalid > shown {
-                                        format!("{} {} ({} {})", shown, t(lang, "import.problems_count"), preview.invalid, t(lang, "import.invalid"))
+                                        format!("{}: {} ({} {})", t(lang, "import.problems_count"), shown, preview.invalid, t(lang, "import.invalid"))
                                     } else {
-                                        format!("{} {}", shown, t(lang, "import.problems_count"))
+                                        format!("{}: {}", t(lang, "import.problems_count"), shown)
                                     }}
                                 </caption>
                                 <thead>

@@ -300,7 +300,7 @@ impl ContactService {
                 .map(|u| u.name.clone()),
             unsubscribed_at: model
                 .unsubscribed_at
-                .map(|at| crate::i18n::format_instant(lang, &at, chrono_tz::Europe::Berlin)),
+                .map(|at| crate::i18n::format_instant(lang, &at, chrono_tz::UTC)),
             can_edit: can_edit_directory(actor.role, actor.id, model.owner_id),
             events: rows.into_iter().map(|(_, row)| row).collect(),
         })
