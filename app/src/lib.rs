@@ -97,6 +97,51 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/contacts")
+                        view=pages::contacts::ContactsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/contacts/new")
+                        view=pages::contacts::NewContactPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/contacts/import")
+                        view=pages::import::ImportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/contacts/:id")
+                        view=pages::contacts::ContactPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/contacts/:id/edit")
+                        view=pages::contacts::EditContactPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/accounts")
+                        view=pages::accounts::AccountsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/accounts/new")
+                        view=pages::accounts::NewAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/accounts/:id")
+                        view=pages::accounts::AccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/accounts/:id/edit")
+                        view=pages::accounts::EditAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/admin/users")
                         view=pages::users::UsersPage
                         ssr=SsrMode::Async

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_users;
 mod m20261127_000002_create_directory;
 mod m20261127_000003_create_events;
+mod m20261127_000004_index_directory;
 mod m20261127_000005_create_guest_list;
 
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_users::Migration),
             Box::new(m20261127_000002_create_directory::Migration),
             Box::new(m20261127_000003_create_events::Migration),
+            Box::new(m20261127_000004_index_directory::Migration),
             Box::new(m20261127_000005_create_guest_list::Migration),
         ]
     }

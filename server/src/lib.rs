@@ -2,13 +2,17 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::domain::{AccountQuery, ContactQuery};
+use app::error::AppError;
+use app::ssr::auth::{user_for_session, CurrentUser, SESSION_COOKIE};
+use app::ssr::services::{AccountService, ContactService};
 use app::ssr::{db, seed, state::AppState, throttle::LoginThrottle};
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -154,6 +158,8 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/contacts/export.csv", get(export_contacts))
+        .route("/accounts/export.csv", get(export_accounts))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -177,12 +183,78 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
             shell,
         ))
         .layer(middleware::from_fn_with_state(policy, origin_check))
+        // server functions read their body within axum's limit (2 MB by default); the CSV import
+        // sends files of up to 5 MB as JSON text
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Largest request body accepted (the CSV import sends files as JSON text).
+pub const MAX_REQUEST_BYTES: usize = 12 * 1024 * 1024;
+
+/// The signed-in user of a plain axum request (the session cookie), if any.
+async fn session_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<CurrentUser> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())?;
+    user_for_session(&state.db, &token).await.ok().flatten()
+}
+
+fn csv_response(name: &str, result: Result<String, AppError>) -> Response {
+    match result {
+        Ok(body) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8; header=present".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(err) => (err.status(), err.to_string()).into_response(),
+    }
+}
+
+/// `GET /contacts/export.csv?<the list's query>`: the filtered contacts, for signed-in users.
+async fn export_contacts(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<ContactQuery>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let result = ContactService::export_csv(&state.db, &user, &query).await;
+    csv_response("contacts.csv", result)
+}
+
+/// `GET /accounts/export.csv?<the list's query>`: the filtered accounts, for signed-in users.
+async fn export_accounts(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<AccountQuery>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let result = AccountService::export_csv(&state.db, &user, &query).await;
+    csv_response("accounts.csv", result)
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -199,3 +199,158 @@ pub struct HomeDto {
     pub decisions: Vec<DecisionRow>,
     pub tasks: Vec<TaskRow>,
 }
+
+/// A choice in a select: an id and what the user reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceDto {
+    pub id: i32,
+    pub name: String,
+}
+
+/// What the directory's filters and forms offer, and what the signed-in user may do there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryOptions {
+    /// active team members who can own contacts and accounts
+    pub owners: Vec<ChoiceDto>,
+    pub accounts: Vec<ChoiceDto>,
+    pub can_create: bool,
+    pub can_assign_owner: bool,
+    pub can_import: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub title: Option<String>,
+    pub account_id: Option<i32>,
+    pub account_name: Option<String>,
+    pub language: String,
+    pub owner_name: Option<String>,
+    pub unsubscribed: bool,
+    pub can_edit: bool,
+}
+
+/// One page of the contacts list: `total` matches, the first `rows.len()` of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactList {
+    pub total: u64,
+    pub rows: Vec<ContactRow>,
+}
+
+/// One event a contact was nominated to, as the contact page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactEventRow {
+    pub event_id: i32,
+    pub title: String,
+    /// in the event's own zone
+    pub when: String,
+    /// `nominated`, `approved`, `rejected`, `waitlisted`, `withdrawn`
+    pub state: String,
+    /// `none`, `accepted`, `declined`
+    pub answer: String,
+    pub checked_in: Option<String>,
+    pub nominated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetail {
+    pub id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub account_id: Option<i32>,
+    pub account_name: Option<String>,
+    pub owner_name: Option<String>,
+    pub unsubscribed_at: Option<String>,
+    pub can_edit: bool,
+    pub events: Vec<ContactEventRow>,
+}
+
+/// A contact as its edit form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFormDto {
+    pub id: i32,
+    pub input: crate::domain::ContactInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i32,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub tier: Option<String>,
+    pub target_account: bool,
+    pub owner_name: Option<String>,
+    pub contacts: u64,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub total: u64,
+    pub rows: Vec<AccountRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub id: i32,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub tier: Option<String>,
+    pub target_account: bool,
+    pub owner_name: Option<String>,
+    pub can_edit: bool,
+    pub contacts: Vec<ContactRow>,
+}
+
+/// An account as its edit form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFormDto {
+    pub id: i32,
+    pub input: crate::domain::AccountInput,
+}
+
+/// One problem in one row of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowError {
+    /// the line in the file, counting the header as line 1
+    pub line: u64,
+    /// the column as Tandem names it (`email`, `first_name`…)
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import would do, worked out without writing anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub rows: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub invalid: u64,
+    pub new_accounts: u64,
+    /// the first problems (at most `MAX_SHOWN_ERRORS`), in file order
+    pub errors: Vec<ImportRowError>,
+    /// header cells that were not recognised and are ignored
+    pub ignored_columns: Vec<String>,
+}
+
+/// A running or finished import, as the import page polls it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJobStatus {
+    pub job_id: u64,
+    /// rows to write and rows written so far
+    pub total: u64,
+    pub done: u64,
+    pub finished: bool,
+    pub failed: bool,
+    /// what was written, once finished
+    pub result: Option<ImportPreview>,
+}

@@ -1,5 +1,6 @@
 //! Server functions: a few lines each — who asks, parse the input, call a service, return a DTO.
 pub mod auth;
+pub mod directory;
 pub mod dto;
 pub mod events;
 pub mod guest_list;

@@ -79,6 +79,8 @@ fn Nav(user: UserDto) -> impl IntoView {
                 .role
                 .can_edit_events()
                 .then(|| view! { <A href="/events/new">{t(lang, "nav.new_event")}</A> })}
+            <A href="/contacts">{t(lang, "nav.contacts")}</A>
+            <A href="/accounts">{t(lang, "nav.accounts")}</A>
             {user
                 .role
                 .can_manage_users()

@@ -1,7 +1,9 @@
 //! Shared UI pieces: the page layout, status chips, form fields and error views.
+mod directory;
 mod fields;
 mod layout;
 
+pub use directory::*;
 pub use fields::*;
 pub use layout::*;
 

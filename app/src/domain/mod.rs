@@ -2,6 +2,7 @@
 //!
 //! Nothing here depends on leptos, sea-orm or the network, so the browser (hydrate build) and the
 //! server (ssr build) run exactly the same checks.
+pub mod directory;
 pub mod event;
 pub mod field;
 pub mod goal;
@@ -9,6 +10,7 @@ pub mod guest_list;
 pub mod task;
 pub mod user;
 
+pub use directory::*;
 pub use event::*;
 pub use field::*;
 pub use goal::*;

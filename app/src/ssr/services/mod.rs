@@ -1,10 +1,12 @@
 //! Stateless services: each method takes the database first and, for changes, the acting user,
 //! and checks both the role and the object before it writes anything.
+pub mod directory;
 pub mod events;
 pub mod guest_list;
 pub mod plan;
 pub mod users;
 
+pub use directory::{AccountService, ContactService, ImportService};
 pub use events::EventService;
 pub use guest_list::GuestListService;
 pub use plan::PlanService;

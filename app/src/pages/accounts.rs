@@ -1,0 +1,541 @@
+//! Accounts (customer companies): the searchable list, one account with its contacts, and the
+//! create/edit form.
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::directory::{
+    get_account, get_account_form, get_directory_options, list_accounts, CreateAccount,
+    UpdateAccount,
+};
+use crate::api::dto::{AccountDetail, AccountRow, DirectoryOptions};
+use crate::components::{
+    focus_first_invalid, general_error, use_lang, CheckboxField, ExportLink, FilterSelect,
+    SelectField, TextField,
+};
+use crate::domain::{AccountInput, AccountQuery, FieldError, Tier};
+use crate::i18n::t;
+use crate::pages::contacts::ContactTable;
+use crate::pages::errors::{ErrorView, ForbiddenView};
+
+fn tier_options() -> Vec<(String, String)> {
+    Tier::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), t.as_str().to_string()))
+        .collect()
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query_map = use_query_map();
+    let query = move || {
+        let map = query_map.read();
+        let get = |key: &str| map.get(key).unwrap_or_default();
+        AccountQuery {
+            q: get("q"),
+            tier: get("tier"),
+            target: get("target"),
+            owner: get("owner"),
+        }
+    };
+    let accounts = Resource::new(query, list_accounts);
+    let options = Resource::new(|| (), |_| get_directory_options());
+
+    view! {
+        <Title text=t(lang, "accounts.title") />
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let current = query();
+                let (options, accounts) = match (options.await, accounts.await) {
+                    (Ok(options), Ok(accounts)) => (options, accounts),
+                    (Err(error), _) | (_, Err(error)) => {
+                        return view! { <ErrorView error /> }.into_any();
+                    }
+                };
+                let filtered = current != AccountQuery::default();
+                let export = format!("/accounts/export.csv?{}", current.to_query_string());
+                view! {
+                    <div class="page-head">
+                        <h1>{t(lang, "accounts.title")}</h1>
+                        <div class="page-actions">
+                            {options
+                                .can_create
+                                .then(|| {
+                                    view! {
+                                        <a class="button button-primary" href="/accounts/new">
+                                            {t(lang, "accounts.new")}
+                                        </a>
+                                    }
+                                })}
+                        </div>
+                    </div>
+                    <AccountFilters current=current.clone() options=options.clone() />
+                    <div class="table-tools">
+                        <p class="muted small" role="status">
+                            {if accounts.total > accounts.rows.len() as u64 {
+                                format!(
+                                    "{} {} {} {}",
+                                    t(lang, "directory.showing_first"),
+                                    accounts.rows.len(),
+                                    t(lang, "directory.of"),
+                                    accounts.total,
+                                )
+                            } else {
+                                String::new()
+                            }}
+                        </p>
+                        <ExportLink href=export />
+                    </div>
+                    {if accounts.rows.is_empty() {
+                        view! { <AccountsEmpty filtered can_create=options.can_create /> }.into_any()
+                    } else {
+                        view! {
+                            <AccountTable
+                                rows=accounts.rows
+                                caption=format!("{} {}", accounts.total, t(lang, "accounts.count"))
+                            />
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountFilters(current: AccountQuery, options: DirectoryOptions) -> impl IntoView {
+    let lang = use_lang();
+    let yes_no = vec![
+        (
+            "yes".to_string(),
+            t(lang, "accounts.only_targets").to_string(),
+        ),
+        (
+            "no".to_string(),
+            t(lang, "accounts.only_non_targets").to_string(),
+        ),
+    ];
+    let owners = options
+        .owners
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    view! {
+        <form class="card filters" method="get" action="/accounts" role="search">
+            <div class="field filter-search">
+                <label for="filter-q">{t(lang, "directory.search")}</label>
+                <input
+                    id="filter-q"
+                    type="search"
+                    name="q"
+                    value=current.q.clone()
+                    placeholder=t(lang, "accounts.search_hint")
+                />
+            </div>
+            <FilterSelect label=t(lang, "accounts.tier") name="tier" options=tier_options() value=current.tier.clone() />
+            <FilterSelect label=t(lang, "accounts.target") name="target" options=yes_no value=current.target.clone() />
+            <FilterSelect label=t(lang, "col.owner") name="owner" options=owners value=current.owner.clone() />
+            <div class="filter-actions">
+                <button type="submit" class="button button-primary">
+                    {t(lang, "directory.filter")}
+                </button>
+                <a class="button button-quiet" href="/accounts">
+                    {t(lang, "directory.clear")}
+                </a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn AccountsEmpty(filtered: bool, can_create: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="empty-state card">
+            {if filtered {
+                view! {
+                    <p>{t(lang, "accounts.empty_filtered")}</p>
+                    <a class="button" href="/accounts">
+                        {t(lang, "directory.clear")}
+                    </a>
+                }
+                    .into_any()
+            } else if can_create {
+                view! {
+                    <p>{t(lang, "accounts.empty_create")}</p>
+                    <a class="button button-primary" href="/accounts/new">
+                        {t(lang, "accounts.new")}
+                    </a>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{t(lang, "accounts.empty")}</p> }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn TargetChip() -> impl IntoView {
+    let lang = use_lang();
+    view! { <span class="chip chip-target">{t(lang, "accounts.target_chip")}</span> }
+}
+
+#[component]
+fn AccountTable(rows: Vec<AccountRow>, caption: String) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="table-wrap card">
+            <table class="table">
+                <caption class="table-count">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, "accounts.name")}</th>
+                        <th scope="col">{t(lang, "accounts.tier")}</th>
+                        <th scope="col" class="hide-narrow">{t(lang, "accounts.industry")}</th>
+                        <th scope="col" class="hide-narrow">{t(lang, "accounts.domain")}</th>
+                        <th scope="col" class="num">{t(lang, "accounts.contacts")}</th>
+                        <th scope="col" class="hide-narrow">{t(lang, "col.owner")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|a| {
+                            view! {
+                                <tr>
+                                    <td data-label=t(lang, "accounts.name")>
+                                        <a class="row-link" href=format!("/accounts/{}", a.id)>
+                                            {a.name.clone()}
+                                        </a>
+                                        {a.target_account.then(|| view! { " " <TargetChip /> })}
+                                    </td>
+                                    <td data-label=t(lang, "accounts.tier")>
+                                        {a.tier.clone().unwrap_or_else(|| "—".into())}
+                                    </td>
+                                    <td class="hide-narrow" data-label=t(lang, "accounts.industry")>
+                                        {a.industry.clone().unwrap_or_default()}
+                                    </td>
+                                    <td class="hide-narrow" data-label=t(lang, "accounts.domain")>
+                                        {a.domain.clone().unwrap_or_default()}
+                                    </td>
+                                    <td class="num" data-label=t(lang, "accounts.contacts")>{a.contacts}</td>
+                                    <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                        {a.owner_name.clone().unwrap_or_else(|| "—".into())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let account = Resource::new(id, get_account);
+    let options = Resource::new(|| (), |_| get_directory_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match (account.await, options.await) {
+                    (Ok(detail), Ok(options)) => {
+                        view! { <AccountView detail can_create=options.can_create /> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountView(detail: AccountDetail, can_create: bool) -> impl IntoView {
+    let lang = use_lang();
+    let dash = || "—".to_string();
+    let count = detail.contacts.len();
+    let export = format!("/contacts/export.csv?account={}", detail.id);
+    view! {
+        <Title text=detail.name.clone() />
+        <p class="breadcrumb">
+            <a href="/accounts">{t(lang, "accounts.title")}</a>
+        </p>
+        <div class="page-head">
+            <div>
+                <h1>{detail.name.clone()}</h1>
+                <p class="chips">
+                    {detail.target_account.then(|| view! { <TargetChip /> })}
+                </p>
+            </div>
+            <div class="page-actions">
+                {detail
+                    .can_edit
+                    .then(|| {
+                        view! {
+                            <a class="button" href=format!("/accounts/{}/edit", detail.id)>
+                                {t(lang, "accounts.edit")}
+                            </a>
+                        }
+                    })}
+                {can_create
+                    .then(|| {
+                        view! {
+                            <a class="button button-primary" href=format!("/contacts/new?account={}", detail.id)>
+                                {t(lang, "contacts.new")}
+                            </a>
+                        }
+                    })}
+            </div>
+        </div>
+        {(!detail.can_edit).then(|| view! { <p class="muted small">{t(lang, "directory.read_only")}</p> })}
+        <section class="card">
+            <dl class="facts facts-wide">
+                <dt>{t(lang, "accounts.domain")}</dt>
+                <dd>{detail.domain.clone().unwrap_or_else(dash)}</dd>
+                <dt>{t(lang, "accounts.industry")}</dt>
+                <dd>{detail.industry.clone().unwrap_or_else(dash)}</dd>
+                <dt>{t(lang, "accounts.tier")}</dt>
+                <dd>{detail.tier.clone().unwrap_or_else(dash)}</dd>
+                <dt>{t(lang, "accounts.target")}</dt>
+                <dd>{t(lang, if detail.target_account { "contacts.yes" } else { "contacts.no" })}</dd>
+                <dt>{t(lang, "col.owner")}</dt>
+                <dd>{detail.owner_name.clone().unwrap_or_else(dash)}</dd>
+            </dl>
+        </section>
+        <div class="table-tools">
+            <h2>{t(lang, "contacts.title")}</h2>
+            {(count > 0).then(|| view! { <ExportLink href=export /> })}
+        </div>
+        {if detail.contacts.is_empty() {
+            view! {
+                <div class="empty-state card">
+                    <p>{t(lang, "accounts.no_contacts")}</p>
+                    {can_create
+                        .then(|| {
+                            view! {
+                                <a class="button button-primary" href=format!("/contacts/new?account={}", detail.id)>
+                                    {t(lang, "contacts.new")}
+                                </a>
+                            }
+                        })}
+                </div>
+            }
+                .into_any()
+        } else {
+            view! {
+                <ContactTable
+                    rows=detail.contacts.clone()
+                    caption=format!("{count} {}", t(lang, "contacts.count"))
+                    show_account=false
+                />
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn NewAccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let options = Resource::new(|| (), |_| get_directory_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match options.await {
+                    Ok(options) if options.can_create => {
+                        view! { <AccountFormView id=None input=AccountInput::default() options /> }
+                            .into_any()
+                    }
+                    Ok(_) => view! { <ForbiddenView /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditAccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let form = Resource::new(id, get_account_form);
+    let options = Resource::new(|| (), |_| get_directory_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match (form.await, options.await) {
+                    (Ok(form), Ok(options)) => {
+                        view! { <AccountFormView id=Some(form.id) input=form.input options /> }
+                            .into_any()
+                    }
+                    (Err(crate::error::AppError::Forbidden), _) => {
+                        view! { <ForbiddenView /> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountFormView(
+    id: Option<i32>,
+    input: AccountInput,
+    options: DirectoryOptions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateAccount>::new();
+    let update = ServerAction::<UpdateAccount>::new();
+    let client_errors = RwSignal::new(Vec::<FieldError>::new());
+    let server_result = move || {
+        if id.is_some() {
+            update.value().get()
+        } else {
+            create.value().get()
+        }
+    };
+    let errors = Signal::derive(move || {
+        let client = client_errors.get();
+        if !client.is_empty() {
+            return client;
+        }
+        match server_result() {
+            Some(Err(err)) => err.field_errors(),
+            _ => Vec::new(),
+        }
+    });
+    let general = move || {
+        if !client_errors.get().is_empty() {
+            return Some(t(lang, "form.fix").to_string());
+        }
+        match server_result() {
+            Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
+            _ => None,
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Err(_)) = server_result() {
+            focus_first_invalid();
+        }
+    });
+    let pending = move || create.pending().get() || update.pending().get();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::domain::AccountDraft;
+            use leptos::form::FromFormData;
+            ev.prevent_default();
+            let (create_args, update_args) = if id.is_some() {
+                match UpdateAccount::from_event(&ev) {
+                    Ok(args) => (None, Some(args)),
+                    Err(_) => return,
+                }
+            } else {
+                match CreateAccount::from_event(&ev) {
+                    Ok(args) => (Some(args), None),
+                    Err(_) => return,
+                }
+            };
+            let typed = create_args
+                .as_ref()
+                .map(|a| a.input.clone())
+                .or_else(|| update_args.as_ref().map(|a| a.input.clone()))
+                .unwrap_or_default();
+            match AccountDraft::parse(&typed) {
+                Err(problems) => {
+                    client_errors.set(problems);
+                    focus_first_invalid();
+                }
+                Ok(_) => {
+                    client_errors.set(Vec::new());
+                    if let Some(args) = create_args {
+                        create.dispatch(args);
+                    }
+                    if let Some(args) = update_args {
+                        update.dispatch(args);
+                    }
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+
+    let (title_key, action_url, submit_key) = match id {
+        Some(_) => ("accounts.edit_title", UpdateAccount::url(), "form.save"),
+        None => ("accounts.new", CreateAccount::url(), "accounts.create"),
+    };
+    let cancel_href = id
+        .map(|id| format!("/accounts/{id}"))
+        .unwrap_or_else(|| "/accounts".into());
+    let mut tiers = vec![(String::new(), t(lang, "directory.none").to_string())];
+    tiers.extend(tier_options());
+    let mut owners = vec![(String::new(), t(lang, "directory.none").to_string())];
+    owners.extend(
+        options
+            .owners
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
+
+    view! {
+        <Title text=t(lang, title_key) />
+        <h1>{t(lang, title_key)}</h1>
+        <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <TextField label=t(lang, "accounts.name") name="input[name]" field="name" errors value=input.name.clone() required=true autocomplete="off" />
+            <div class="form-row">
+                <TextField label=t(lang, "accounts.domain") name="input[domain]" field="domain" errors value=input.domain.clone() placeholder="example.com" autocomplete="off" />
+                <TextField label=t(lang, "accounts.industry") name="input[industry]" field="industry" errors value=input.industry.clone() autocomplete="off" />
+            </div>
+            <div class="form-row">
+                <SelectField label=t(lang, "accounts.tier") name="input[tier]" field="tier" errors options=tiers value=input.tier.clone() />
+                {options
+                    .can_assign_owner
+                    .then(|| {
+                        view! {
+                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=input.owner_id.clone() />
+                        }
+                    })}
+            </div>
+            {(!options.can_assign_owner)
+                .then(|| view! { <p class="muted small">{t(lang, "accounts.owned_by_you")}</p> })}
+            <CheckboxField
+                label=t(lang, "accounts.target_label")
+                name="input[target_account]"
+                field="target_account"
+                errors
+                checked=!input.target_account.is_empty()
+            />
+            <p class="form-error" role="alert">{general}</p>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=pending>
+                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                </button>
+                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,645 @@
+//! Contacts: the searchable list (filters live in the URL, so they work without JavaScript), one
+//! contact with every event it was nominated to, and the create/edit form.
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::directory::{
+    get_contact, get_contact_form, get_directory_options, list_contacts, CreateContact,
+    UpdateContact,
+};
+use crate::api::dto::{ContactDetail, ContactRow, DirectoryOptions};
+use crate::components::{
+    answer_key, focus_first_invalid, general_error, use_lang, CheckboxField, ExportLink,
+    FilterSelect, GuestStateChip, SelectField, TextField, UnsubscribedChip,
+};
+use crate::domain::{ContactInput, ContactQuery, FieldError};
+use crate::i18n::{t, Lang};
+use crate::pages::errors::{ErrorView, ForbiddenView};
+
+fn language_options(lang: Lang) -> Vec<(String, String)> {
+    vec![
+        ("en".to_string(), t(lang, "lang.en").to_string()),
+        ("de".to_string(), t(lang, "lang.de").to_string()),
+    ]
+}
+
+fn choices(list: &[crate::api::dto::ChoiceDto]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect()
+}
+
+fn language_name(lang: Lang, code: &str) -> &'static str {
+    t(lang, if code == "de" { "lang.de" } else { "lang.en" })
+}
+
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query_map = use_query_map();
+    let query = move || {
+        let map = query_map.read();
+        let get = |key: &str| map.get(key).unwrap_or_default();
+        ContactQuery {
+            q: get("q"),
+            owner: get("owner"),
+            account: get("account"),
+            language: get("language"),
+            unsubscribed: get("unsubscribed"),
+        }
+    };
+    let contacts = Resource::new(query, list_contacts);
+    let options = Resource::new(|| (), |_| get_directory_options());
+
+    view! {
+        <Title text=t(lang, "contacts.title") />
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let current = query();
+                let (options, contacts) = match (options.await, contacts.await) {
+                    (Ok(options), Ok(contacts)) => (options, contacts),
+                    (Err(error), _) | (_, Err(error)) => {
+                        return view! { <ErrorView error /> }.into_any();
+                    }
+                };
+                let filtered = current != ContactQuery::default();
+                let export = format!("/contacts/export.csv?{}", current.to_query_string());
+                view! {
+                    <div class="page-head">
+                        <h1>{t(lang, "contacts.title")}</h1>
+                        <div class="page-actions">
+                            {options
+                                .can_import
+                                .then(|| {
+                                    view! {
+                                        <a class="button" href="/contacts/import">
+                                            {t(lang, "import.title")}
+                                        </a>
+                                    }
+                                })}
+                            {options
+                                .can_create
+                                .then(|| {
+                                    view! {
+                                        <a class="button button-primary" href="/contacts/new">
+                                            {t(lang, "contacts.new")}
+                                        </a>
+                                    }
+                                })}
+                        </div>
+                    </div>
+                    <ContactFilters current=current.clone() options=options.clone() />
+                    <div class="table-tools">
+                        <p class="muted small" role="status">
+                            {if contacts.total > contacts.rows.len() as u64 {
+                                format!(
+                                    "{} {} {} {}",
+                                    t(lang, "directory.showing_first"),
+                                    contacts.rows.len(),
+                                    t(lang, "directory.of"),
+                                    contacts.total,
+                                )
+                            } else {
+                                String::new()
+                            }}
+                        </p>
+                        <ExportLink href=export />
+                    </div>
+                    {if contacts.rows.is_empty() {
+                        view! { <ContactsEmpty filtered can_create=options.can_create /> }
+                            .into_any()
+                    } else {
+                        view! {
+                            <ContactTable
+                                rows=contacts.rows
+                                caption=format!("{} {}", contacts.total, t(lang, "contacts.count"))
+                                show_account=true
+                            />
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContactFilters(current: ContactQuery, options: DirectoryOptions) -> impl IntoView {
+    let lang = use_lang();
+    let yes_no = vec![
+        (
+            "yes".to_string(),
+            t(lang, "contacts.only_unsubscribed").to_string(),
+        ),
+        (
+            "no".to_string(),
+            t(lang, "contacts.only_subscribed").to_string(),
+        ),
+    ];
+    view! {
+        <form class="card filters" method="get" action="/contacts" role="search">
+            <div class="field filter-search">
+                <label for="filter-q">{t(lang, "directory.search")}</label>
+                <input
+                    id="filter-q"
+                    type="search"
+                    name="q"
+                    value=current.q.clone()
+                    placeholder=t(lang, "contacts.search_hint")
+                />
+            </div>
+            <FilterSelect
+                label=t(lang, "col.owner")
+                name="owner"
+                options=choices(&options.owners)
+                value=current.owner.clone()
+            />
+            <FilterSelect
+                label=t(lang, "contacts.account")
+                name="account"
+                options=choices(&options.accounts)
+                value=current.account.clone()
+            />
+            <FilterSelect
+                label=t(lang, "contacts.language")
+                name="language"
+                options=language_options(lang)
+                value=current.language.clone()
+            />
+            <FilterSelect
+                label=t(lang, "contacts.unsubscribed")
+                name="unsubscribed"
+                options=yes_no
+                value=current.unsubscribed.clone()
+            />
+            <div class="filter-actions">
+                <button type="submit" class="button button-primary">
+                    {t(lang, "directory.filter")}
+                </button>
+                <a class="button button-quiet" href="/contacts">
+                    {t(lang, "directory.clear")}
+                </a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ContactsEmpty(filtered: bool, can_create: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="empty-state card">
+            {if filtered {
+                view! {
+                    <p>{t(lang, "contacts.empty_filtered")}</p>
+                    <a class="button" href="/contacts">
+                        {t(lang, "directory.clear")}
+                    </a>
+                }
+                    .into_any()
+            } else if can_create {
+                view! {
+                    <p>{t(lang, "contacts.empty_create")}</p>
+                    <div class="empty-actions">
+                        <a class="button button-primary" href="/contacts/new">
+                            {t(lang, "contacts.new")}
+                        </a>
+                        <a class="button" href="/contacts/import">
+                            {t(lang, "import.title")}
+                        </a>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{t(lang, "contacts.empty")}</p> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The contacts table, used by the list and by an account's page.
+#[component]
+pub fn ContactTable(rows: Vec<ContactRow>, caption: String, show_account: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="table-wrap card">
+            <table class="table">
+                <caption class="table-count">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, "contacts.name")}</th>
+                        <th scope="col">{t(lang, "contacts.email")}</th>
+                        {show_account.then(|| view! { <th scope="col">{t(lang, "contacts.account")}</th> })}
+                        <th scope="col" class="hide-narrow">{t(lang, "contacts.job_title")}</th>
+                        <th scope="col" class="hide-narrow">{t(lang, "contacts.language")}</th>
+                        <th scope="col" class="hide-narrow">{t(lang, "col.owner")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr class:inactive=c.unsubscribed>
+                                    <td data-label=t(lang, "contacts.name")>
+                                        <a class="row-link" href=format!("/contacts/{}", c.id)>
+                                            {c.name.clone()}
+                                        </a>
+                                        {c.unsubscribed.then(|| view! { " " <UnsubscribedChip /> })}
+                                    </td>
+                                    <td data-label=t(lang, "contacts.email")>
+                                        <span class="break">{c.email.clone()}</span>
+                                    </td>
+                                    {show_account
+                                        .then(|| {
+                                            view! {
+                                                <td data-label=t(lang, "contacts.account")>
+                                                    {match (c.account_id, c.account_name.clone()) {
+                                                        (Some(id), Some(name)) => {
+                                                            view! { <a href=format!("/accounts/{id}")>{name}</a> }
+                                                                .into_any()
+                                                        }
+                                                        _ => view! { <span class="muted">"—"</span> }.into_any(),
+                                                    }}
+                                                </td>
+                                            }
+                                        })}
+                                    <td class="hide-narrow" data-label=t(lang, "contacts.job_title")>
+                                        {c.title.clone().unwrap_or_default()}
+                                    </td>
+                                    <td class="hide-narrow" data-label=t(lang, "contacts.language")>
+                                        {language_name(lang, &c.language)}
+                                    </td>
+                                    <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                        {c.owner_name.clone().unwrap_or_else(|| "—".into())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let contact = Resource::new(id, get_contact);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match contact.await {
+                    Ok(detail) => view! { <ContactView detail /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContactView(detail: ContactDetail) -> impl IntoView {
+    let lang = use_lang();
+    let name = format!("{} {}", detail.first_name, detail.last_name);
+    let dash = || "—".to_string();
+    view! {
+        <Title text=name.clone() />
+        <p class="breadcrumb">
+            <a href="/contacts">{t(lang, "contacts.title")}</a>
+        </p>
+        <div class="page-head">
+            <div>
+                <h1>{name.clone()}</h1>
+                <p class="muted subtitle">
+                    {detail.title.clone().unwrap_or_default()}
+                    {detail
+                        .account_name
+                        .clone()
+                        .map(|account| view! { {if detail.title.is_some() { " · " } else { "" }} {account} })}
+                </p>
+            </div>
+            <div class="page-actions">
+                {detail
+                    .can_edit
+                    .then(|| {
+                        view! {
+                            <a class="button" href=format!("/contacts/{}/edit", detail.id)>
+                                {t(lang, "contacts.edit")}
+                            </a>
+                        }
+                    })}
+            </div>
+        </div>
+        {detail
+            .unsubscribed_at
+            .clone()
+            .map(|at| {
+                view! {
+                    <p class="notice">
+                        {t(lang, "contacts.unsubscribed_note")} " " {at}
+                    </p>
+                }
+            })}
+        {(!detail.can_edit).then(|| view! { <p class="muted small">{t(lang, "directory.read_only")}</p> })}
+        <div class="directory-grid">
+            <section class="card">
+                <h2>{t(lang, "contacts.details")}</h2>
+                <dl class="facts">
+                    <dt>{t(lang, "contacts.email")}</dt>
+                    <dd>
+                        <a href=format!("mailto:{}", detail.email)>{detail.email.clone()}</a>
+                    </dd>
+                    <dt>{t(lang, "contacts.phone")}</dt>
+                    <dd>{detail.phone.clone().unwrap_or_else(dash)}</dd>
+                    <dt>{t(lang, "contacts.language")}</dt>
+                    <dd>{language_name(lang, &detail.language)}</dd>
+                    <dt>{t(lang, "contacts.account")}</dt>
+                    <dd>
+                        {match (detail.account_id, detail.account_name.clone()) {
+                            (Some(id), Some(name)) => {
+                                view! { <a href=format!("/accounts/{id}")>{name}</a> }.into_any()
+                            }
+                            _ => view! { "—" }.into_any(),
+                        }}
+                    </dd>
+                    <dt>{t(lang, "col.owner")}</dt>
+                    <dd>{detail.owner_name.clone().unwrap_or_else(dash)}</dd>
+                </dl>
+            </section>
+            <section class="card card-flush">
+                <h2 class="card-title">
+                    {t(lang, "contacts.events")} " " <span class="count">{detail.events.len()}</span>
+                </h2>
+                {if detail.events.is_empty() {
+                    view! { <p class="muted empty-inline">{t(lang, "contacts.no_events")}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t(lang, "col.title")}</th>
+                                        <th scope="col">{t(lang, "col.when")}</th>
+                                        <th scope="col">{t(lang, "contacts.nomination")}</th>
+                                        <th scope="col">{t(lang, "contacts.answer")}</th>
+                                        <th scope="col">{t(lang, "contacts.checked_in")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {detail
+                                        .events
+                                        .iter()
+                                        .map(|e| {
+                                            view! {
+                                                <tr>
+                                                    <td data-label=t(lang, "col.title")>
+                                                        <a class="row-link" href=format!("/events/{}", e.event_id)>
+                                                            {e.title.clone()}
+                                                        </a>
+                                                        <div class="muted small">
+                                                            {t(lang, "contacts.nominated_by")} " " {e.nominated_by.clone()}
+                                                        </div>
+                                                    </td>
+                                                    <td data-label=t(lang, "col.when")>{e.when.clone()}</td>
+                                                    <td data-label=t(lang, "contacts.nomination")>
+                                                        <GuestStateChip state=e.state.clone() />
+                                                    </td>
+                                                    <td data-label=t(lang, "contacts.answer")>
+                                                        {t(lang, answer_key(&e.answer))}
+                                                    </td>
+                                                    <td data-label=t(lang, "contacts.checked_in")>
+                                                        {match e.checked_in.clone() {
+                                                            Some(at) => view! {
+                                                                <span class="chip chip-open">{t(lang, "contacts.yes")}</span>
+                                                                <div class="muted small">{at}</div>
+                                                            }.into_any(),
+                                                            None => view! { <span class="muted">{t(lang, "contacts.no")}</span> }.into_any(),
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+pub fn NewContactPage() -> impl IntoView {
+    let lang = use_lang();
+    let query_map = use_query_map();
+    let options = Resource::new(|| (), |_| get_directory_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match options.await {
+                    Ok(options) if options.can_create => {
+                        // "New contact" on an account's page pre-selects that account
+                        let input = ContactInput {
+                            language: "en".into(),
+                            account_id: query_map.read_untracked().get("account").unwrap_or_default(),
+                            ..Default::default()
+                        };
+                        view! { <ContactFormView id=None input options /> }.into_any()
+                    }
+                    Ok(_) => view! { <ForbiddenView /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditContactPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let form = Resource::new(id, get_contact_form);
+    let options = Resource::new(|| (), |_| get_directory_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match (form.await, options.await) {
+                    (Ok(form), Ok(options)) => {
+                        view! { <ContactFormView id=Some(form.id) input=form.input options /> }
+                            .into_any()
+                    }
+                    (Err(crate::error::AppError::Forbidden), _) => {
+                        view! { <ForbiddenView /> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContactFormView(
+    id: Option<i32>,
+    input: ContactInput,
+    options: DirectoryOptions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateContact>::new();
+    let update = ServerAction::<UpdateContact>::new();
+    let client_errors = RwSignal::new(Vec::<FieldError>::new());
+    let server_result = move || {
+        if id.is_some() {
+            update.value().get()
+        } else {
+            create.value().get()
+        }
+    };
+    let errors = Signal::derive(move || {
+        let client = client_errors.get();
+        if !client.is_empty() {
+            return client;
+        }
+        match server_result() {
+            Some(Err(err)) => err.field_errors(),
+            _ => Vec::new(),
+        }
+    });
+    let general = move || {
+        if !client_errors.get().is_empty() {
+            return Some(t(lang, "form.fix").to_string());
+        }
+        match server_result() {
+            Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
+            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
+            _ => None,
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Err(_)) = server_result() {
+            focus_first_invalid();
+        }
+    });
+    let pending = move || create.pending().get() || update.pending().get();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::domain::ContactDraft;
+            use leptos::form::FromFormData;
+            ev.prevent_default();
+            let (create_args, update_args) = if id.is_some() {
+                match UpdateContact::from_event(&ev) {
+                    Ok(args) => (None, Some(args)),
+                    Err(_) => return,
+                }
+            } else {
+                match CreateContact::from_event(&ev) {
+                    Ok(args) => (Some(args), None),
+                    Err(_) => return,
+                }
+            };
+            let typed = create_args
+                .as_ref()
+                .map(|a| a.input.clone())
+                .or_else(|| update_args.as_ref().map(|a| a.input.clone()))
+                .unwrap_or_default();
+            match ContactDraft::parse(&typed) {
+                Err(problems) => {
+                    client_errors.set(problems);
+                    focus_first_invalid();
+                }
+                Ok(_) => {
+                    client_errors.set(Vec::new());
+                    if let Some(args) = create_args {
+                        create.dispatch(args);
+                    }
+                    if let Some(args) = update_args {
+                        update.dispatch(args);
+                    }
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+
+    let (title_key, action_url, submit_key) = match id {
+        Some(_) => ("contacts.edit_title", UpdateContact::url(), "form.save"),
+        None => ("contacts.new", CreateContact::url(), "contacts.create"),
+    };
+    let cancel_href = id
+        .map(|id| format!("/contacts/{id}"))
+        .unwrap_or_else(|| "/contacts".into());
+    let mut accounts = vec![(String::new(), t(lang, "directory.none").to_string())];
+    accounts.extend(choices(&options.accounts));
+    let mut owners = vec![(String::new(), t(lang, "directory.none").to_string())];
+    owners.extend(choices(&options.owners));
+
+    view! {
+        <Title text=t(lang, title_key) />
+        <h1>{t(lang, title_key)}</h1>
+        <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <div class="form-row">
+                <TextField label=t(lang, "contacts.first_name") name="input[first_name]" field="first_name" errors value=input.first_name.clone() required=true autocomplete="off" />
+                <TextField label=t(lang, "contacts.last_name") name="input[last_name]" field="last_name" errors value=input.last_name.clone() required=true autocomplete="off" />
+            </div>
+            <div class="form-row">
+                <TextField label=t(lang, "contacts.email") name="input[email]" field="email" errors value=input.email.clone() input_type="email" required=true autocomplete="off" />
+                <TextField label=t(lang, "contacts.phone") name="input[phone]" field="phone" errors value=input.phone.clone() input_type="tel" autocomplete="off" />
+            </div>
+            <div class="form-row">
+                <TextField label=t(lang, "contacts.job_title") name="input[title]" field="title" errors value=input.title.clone() autocomplete="off" />
+                <SelectField label=t(lang, "contacts.language") name="input[language]" field="language" errors options=language_options(lang) value=input.language.clone() />
+            </div>
+            <div class="form-row">
+                <SelectField label=t(lang, "contacts.account") name="input[account_id]" field="account_id" errors options=accounts value=input.account_id.clone() />
+                {options
+                    .can_assign_owner
+                    .then(|| {
+                        view! {
+                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=input.owner_id.clone() />
+                        }
+                    })}
+            </div>
+            {(!options.can_assign_owner)
+                .then(|| view! { <p class="muted small">{t(lang, "contacts.owned_by_you")}</p> })}
+            <CheckboxField
+                label=t(lang, "contacts.unsubscribed_label")
+                name="input[unsubscribed]"
+                field="unsubscribed"
+                errors
+                checked=!input.unsubscribed.is_empty()
+            />
+            <p class="form-error" role="alert">{general}</p>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=pending>
+                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                </button>
+                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+            </div>
+        </form>
+    }
+}
