@@ -3,152 +3,20 @@
 //! TEST_DATABASE_URL; skipped with a printed reason when that is unset).
 #![cfg(feature = "ssr")]
 
-use app::domain::{
-    AccountInput, AccountQuery, ContactInput, ContactQuery, EmailAddress, EventInput, NewUser, Role,
-};
+use app::domain::{AccountInput, AccountQuery, ContactInput, ContactQuery, Role};
 use app::error::AppError;
 use app::i18n::Lang;
-use app::ssr::auth::CurrentUser;
-use app::ssr::db;
 use app::ssr::entities::{account, contact, guest};
-use app::ssr::services::{
-    AccountService, ContactService, EventService, ImportService, UserService,
-};
+use app::ssr::services::{AccountService, ContactService, EventService, ImportService};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
 };
 
-async fn sqlite() -> DatabaseConnection {
-    let conn = db::connect("sqlite::memory:").await.expect("sqlite");
-    db::migrate(&conn).await.expect("migrate");
-    conn
-}
-
-/// A fresh PostgreSQL database for one test, or `None` when no server is configured.
-async fn postgres() -> Option<(DatabaseConnection, String)> {
-    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("skipped on PostgreSQL: TEST_DATABASE_URL is not set");
-        return None;
-    };
-    let name = format!("tandem_test_{}", uuid_like());
-    let admin = db::connect(&url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    let conn = db::connect(&format!("{base}/{name}"))
-        .await
-        .expect("connect test db");
-    db::migrate(&conn).await.expect("migrate");
-    Some((conn, name))
-}
-
-async fn drop_postgres(conn: DatabaseConnection, name: String) {
-    conn.close().await.ok();
-    let url = std::env::var("TEST_DATABASE_URL").unwrap();
-    if let Ok(admin) = db::connect(&url).await {
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
-        admin.close().await.ok();
-    }
-}
-
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-/// Runs one test body on both backends.
-macro_rules! on_both_databases {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn on_sqlite() {
-                let conn = sqlite().await;
-                ($body)(conn).await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                if let Some((conn, name)) = postgres().await {
-                    ($body)(conn.clone()).await;
-                    drop_postgres(conn, name).await;
-                }
-            }
-        }
-    };
-}
-
-async fn add_user(db: &DatabaseConnection, email: &str, role: Role) -> CurrentUser {
-    let dto = UserService::create(
-        db,
-        NewUser {
-            email: EmailAddress::parse(email).unwrap(),
-            name: email.split('@').next().unwrap().to_string(),
-            role,
-            password: "correct horse battery".into(),
-        },
-    )
-    .await
-    .unwrap();
-    CurrentUser {
-        id: dto.id,
-        name: dto.name,
-        email: dto.email,
-        role,
-    }
-}
-
-struct Team {
-    admin: CurrentUser,
-    marketing: CurrentUser,
-    sales: CurrentUser,
-    manager: CurrentUser,
-}
-
-async fn team(db: &DatabaseConnection) -> Team {
-    Team {
-        admin: add_user(db, "admin@example.com", Role::Admin).await,
-        marketing: add_user(db, "marketing@example.com", Role::Marketing).await,
-        sales: add_user(db, "sales@example.com", Role::Sales).await,
-        manager: add_user(db, "manager@example.com", Role::Manager).await,
-    }
-}
-
-fn plan() -> EventInput {
-    EventInput {
-        title: "Customer evening".into(),
-        kind: "on_site".into(),
-        brief: "Bring **customers**".into(),
-        agenda: "18:00 Welcome".into(),
-        venue_name: "Alte Halle".into(),
-        venue_address: "Hauptstr. 1".into(),
-        join_url: "".into(),
-        starts_at: "2030-03-10T18:00".into(),
-        ends_at: "2030-03-10T22:00".into(),
-        time_zone: "Europe/Berlin".into(),
-        capacity: "40".into(),
-        nomination_deadline: "2030-02-20T12:00".into(),
-        rsvp_deadline: "2030-03-01T12:00".into(),
-        language: "en".into(),
-    }
-}
-
+#[macro_use]
+mod common;
+use common::*;
 fn jana() -> ContactInput {
     ContactInput {
         first_name: "Jana".into(),

@@ -1,76 +1,12 @@
 //! HTTP tests of the directory: CSV export, who may change contacts and accounts, the import.
 use app::ssr::entities::contact;
-use reqwest::{header, redirect, Client, StatusCode};
+use reqwest::{header, Client, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use server::{Application, Settings};
 
-struct TestApp {
-    base: String,
-    db: sea_orm::DatabaseConnection,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        addr: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
-        site_root: dir.path().display().to_string(),
-        seed_demo: true,
-        public_url: None,
-    };
-    let app = Application::build(settings).await.expect("app builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.db.clone();
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base,
-        db,
-        _dir: dir,
-    }
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+mod common;
+use common::*;
 
 impl TestApp {
-    async fn post(
-        &self,
-        client: &Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header(header::ORIGIN, &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn signed_in(&self, email: &str) -> Client {
-        let client = client();
-        let res = self
-            .post(
-                &client,
-                "login",
-                &[("email", email), ("password", "demo-password")],
-            )
-            .await;
-        assert!(
-            res.status().is_success() || res.status().is_redirection(),
-            "login {}",
-            res.status()
-        );
-        client
-    }
-
     async fn get(&self, client: &Client, path: &str) -> reqwest::Response {
         client
             .get(format!("{}{path}", self.base))

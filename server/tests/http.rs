@@ -1,74 +1,10 @@
 //! HTTP tests against the real router, served on port 0 with a fresh SQLite file and demo data.
 use reqwest::{header, redirect, Client, StatusCode};
-use server::{Application, Settings};
 
-struct TestApp {
-    base: String,
-    db: sea_orm::DatabaseConnection,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        addr: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
-        site_root: dir.path().display().to_string(),
-        seed_demo: true,
-        public_url: None,
-    };
-    let app = Application::build(settings).await.expect("app builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.db.clone();
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base,
-        db,
-        _dir: dir,
-    }
-}
-
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+mod common;
+use common::*;
 
 impl TestApp {
-    async fn post(
-        &self,
-        client: &Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header(header::ORIGIN, &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn signed_in(&self, email: &str) -> Client {
-        let client = client();
-        let res = self
-            .post(
-                &client,
-                "login",
-                &[("email", email), ("password", "demo-password")],
-            )
-            .await;
-        assert!(
-            res.status().is_success() || res.status().is_redirection(),
-            "login {}",
-            res.status()
-        );
-        client
-    }
-
     async fn first_event_id(&self, client: &Client) -> i64 {
         let res = self.post(client, "list_events", &[("filter", "all")]).await;
         let events: serde_json::Value = res.json().await.unwrap();

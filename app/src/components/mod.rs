@@ -1,9 +1,11 @@
 //! Shared UI pieces: the page layout, status chips, form fields and error views.
 mod directory;
+mod feedback;
 mod fields;
 mod layout;
 
 pub use directory::*;
+pub use feedback::*;
 pub use fields::*;
 pub use layout::*;
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::directory::{
     get_contact, get_contact_form, get_directory_options, list_contacts, CreateContact,
@@ -11,10 +11,10 @@ use crate::api::directory::{
 };
 use crate::api::dto::{ContactDetail, ContactRow, DirectoryOptions};
 use crate::components::{
-    answer_key, focus_first_invalid, general_error, use_lang, CheckboxField, ExportLink,
-    FilterSelect, GuestStateChip, SelectField, TextField, UnsubscribedChip,
+    answer_key, form_feedback, use_lang, CheckboxField, ExportLink, FilterSelect, GuestStateChip,
+    SelectField, TextField, UnsubscribedChip,
 };
-use crate::domain::{ContactInput, ContactQuery, FieldError};
+use crate::domain::{ContactInput, ContactQuery};
 use crate::i18n::{t, Lang};
 use crate::pages::errors::{ErrorView, ForbiddenView};
 
@@ -288,14 +288,8 @@ pub fn ContactTable(rows: Vec<ContactRow>, caption: String, show_account: bool) 
 }
 
 fn id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    }
+    let id = crate::components::use_id_param();
+    move || id.get()
 }
 
 #[component]
@@ -508,39 +502,15 @@ fn ContactFormView(
     let lang = use_lang();
     let create = ServerAction::<CreateContact>::new();
     let update = ServerAction::<UpdateContact>::new();
-    let client_errors = RwSignal::new(Vec::<FieldError>::new());
-    let server_result = move || {
+    let server = Signal::derive(move || {
         if id.is_some() {
             update.value().get()
         } else {
             create.value().get()
         }
-    };
-    let errors = Signal::derive(move || {
-        let client = client_errors.get();
-        if !client.is_empty() {
-            return client;
-        }
-        match server_result() {
-            Some(Err(err)) => err.field_errors(),
-            _ => Vec::new(),
-        }
     });
-    let general = move || {
-        if !client_errors.get().is_empty() {
-            return Some(t(lang, "form.fix").to_string());
-        }
-        match server_result() {
-            Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
-            _ => None,
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Err(_)) = server_result() {
-            focus_first_invalid();
-        }
-    });
+    let feedback = form_feedback(lang, server);
+    let (errors, general) = (feedback.errors, feedback.general);
     let pending = move || create.pending().get() || update.pending().get();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -549,35 +519,15 @@ fn ContactFormView(
             use crate::domain::ContactDraft;
             use leptos::form::FromFormData;
             ev.prevent_default();
-            let (create_args, update_args) = if id.is_some() {
-                match UpdateContact::from_event(&ev) {
-                    Ok(args) => (None, Some(args)),
-                    Err(_) => return,
-                }
-            } else {
-                match CreateContact::from_event(&ev) {
-                    Ok(args) => (Some(args), None),
-                    Err(_) => return,
-                }
-            };
-            let typed = create_args
-                .as_ref()
-                .map(|a| a.input.clone())
-                .or_else(|| update_args.as_ref().map(|a| a.input.clone()))
-                .unwrap_or_default();
-            match ContactDraft::parse(&typed) {
-                Err(problems) => {
-                    client_errors.set(problems);
-                    focus_first_invalid();
-                }
-                Ok(_) => {
-                    client_errors.set(Vec::new());
-                    if let Some(args) = create_args {
-                        create.dispatch(args);
-                    }
-                    if let Some(args) = update_args {
+            if id.is_some() {
+                if let Ok(args) = UpdateContact::from_event(&ev) {
+                    if feedback.check(ContactDraft::parse(&args.input)) {
                         update.dispatch(args);
                     }
+                }
+            } else if let Ok(args) = CreateContact::from_event(&ev) {
+                if feedback.check(ContactDraft::parse(&args.input)) {
+                    create.dispatch(args);
                 }
             }
         }

@@ -6,10 +6,9 @@ use leptos_meta::Title;
 
 use crate::api::events::{get_event_form, CreateEvent, UpdateEvent};
 use crate::components::{
-    focus_first_invalid, general_error, use_id_param, use_lang, use_user, SelectField, TextArea,
-    TextField,
+    form_feedback, use_id_param, use_lang, use_user, SelectField, TextArea, TextField,
 };
-use crate::domain::{EventInput, FieldError};
+use crate::domain::EventInput;
 use crate::i18n::t;
 use crate::pages::errors::{ErrorView, ForbiddenView};
 
@@ -80,39 +79,15 @@ fn EventFormView(id: Option<i32>, input: EventInput) -> impl IntoView {
     let create = ServerAction::<CreateEvent>::new();
     let update = ServerAction::<UpdateEvent>::new();
     // problems found in the browser before anything was sent
-    let client_errors = RwSignal::new(Vec::<FieldError>::new());
-    let server_result = move || {
+    let server = Signal::derive(move || {
         if id.is_some() {
             update.value().get()
         } else {
             create.value().get()
         }
-    };
-    let errors = Signal::derive(move || {
-        let client = client_errors.get();
-        if !client.is_empty() {
-            return client;
-        }
-        match server_result() {
-            Some(Err(err)) => err.field_errors(),
-            _ => Vec::new(),
-        }
     });
-    let general = move || {
-        if !client_errors.get().is_empty() {
-            return Some(t(lang, "form.fix").to_string());
-        }
-        match server_result() {
-            Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
-            _ => None,
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Err(_)) = server_result() {
-            focus_first_invalid();
-        }
-    });
+    let feedback = form_feedback(lang, server);
+    let (errors, general) = (feedback.errors, feedback.general);
     let pending = move || create.pending().get() || update.pending().get();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -121,32 +96,15 @@ fn EventFormView(id: Option<i32>, input: EventInput) -> impl IntoView {
             use crate::domain::EventPlan;
             use leptos::form::FromFormData;
             ev.prevent_default();
-            let parsed = if id.is_some() {
-                UpdateEvent::from_event(&ev).map(|args| (None, Some(args)))
-            } else {
-                CreateEvent::from_event(&ev).map(|args| (Some(args), None))
-            };
-            let Ok((create_args, update_args)) = parsed else {
-                return;
-            };
-            let typed = create_args
-                .as_ref()
-                .map(|a| a.input.clone())
-                .or_else(|| update_args.as_ref().map(|a| a.input.clone()))
-                .unwrap_or_default();
-            match EventPlan::parse(&typed) {
-                Err(problems) => {
-                    client_errors.set(problems);
-                    focus_first_invalid();
-                }
-                Ok(_) => {
-                    client_errors.set(Vec::new());
-                    if let Some(args) = create_args {
-                        create.dispatch(args);
-                    }
-                    if let Some(args) = update_args {
+            if id.is_some() {
+                if let Ok(args) = UpdateEvent::from_event(&ev) {
+                    if feedback.check(EventPlan::parse(&args.input)) {
                         update.dispatch(args);
                     }
+                }
+            } else if let Ok(args) = CreateEvent::from_event(&ev) {
+                if feedback.check(EventPlan::parse(&args.input)) {
+                    create.dispatch(args);
                 }
             }
         }
