@@ -82,30 +82,12 @@ pub fn ExportLink(href: String) -> impl IntoView {
     }
 }
 
-pub fn guest_state_key(state: &str) -> &'static str {
-    match state {
-        "approved" => "contacts.state_approved",
-        "rejected" => "contacts.state_rejected",
-        "waitlisted" => "contacts.state_waitlisted",
-        "withdrawn" => "contacts.state_withdrawn",
-        _ => "contacts.state_nominated",
-    }
-}
-
 pub fn answer_key(answer: &str) -> &'static str {
     match answer {
         "accepted" => "contacts.answer_accepted",
         "declined" => "contacts.answer_declined",
         _ => "contacts.answer_none",
     }
-}
-
-/// A nomination state as text and colour.
-#[component]
-pub fn GuestStateChip(state: String) -> impl IntoView {
-    let lang = use_lang();
-    let key = guest_state_key(&state);
-    view! { <span class=format!("chip chip-guest-{state}")>{t(lang, key)}</span> }
 }
 
 /// Marks an unsubscribed contact, in words.

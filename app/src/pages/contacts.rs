@@ -11,12 +11,13 @@ use crate::api::directory::{
 };
 use crate::api::dto::{ContactDetail, ContactRow, DirectoryOptions};
 use crate::components::{
-    answer_key, form_feedback, use_lang, CheckboxField, ExportLink, FilterSelect, GuestStateChip,
-    SelectField, TextField, UnsubscribedChip,
+    answer_key, form_feedback, use_lang, CheckboxField, ExportLink, FilterSelect, SelectField,
+    TextField, UnsubscribedChip,
 };
-use crate::domain::{ContactInput, ContactQuery};
+use crate::domain::{ContactInput, ContactQuery, NominationState};
 use crate::i18n::{t, Lang};
 use crate::pages::errors::{ErrorView, ForbiddenView};
+use crate::pages::event_guests::NominationChip;
 
 fn language_options(lang: Lang) -> Vec<(String, String)> {
     vec![
@@ -414,7 +415,7 @@ fn ContactView(detail: ContactDetail) -> impl IntoView {
                                                     </td>
                                                     <td data-label=t(lang, "col.when")>{e.when.clone()}</td>
                                                     <td data-label=t(lang, "contacts.nomination")>
-                                                        <GuestStateChip state=e.state.clone() />
+                                                        <NominationChip state=NominationState::parse(&e.state).unwrap_or(NominationState::Nominated) />
                                                     </td>
                                                     <td data-label=t(lang, "contacts.answer")>
                                                         {t(lang, answer_key(&e.answer))}

@@ -367,7 +367,7 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
     };
 
     view! {
-        <div class="filters" role="group" aria-label=t(lang, "guests.filters")>
+        <div class="guest-filters" role="group" aria-label=t(lang, "guests.filters")>
             <label>
                 {t(lang, "guests.rep")}
                 <select on:change=move |ev| rep_filter.set(event_target_value(&ev))>
