@@ -999,3 +999,34 @@ on_both_databases!(
         );
     }
 );
+
+on_both_databases!(
+    a_refused_inline_nomination_leaves_no_new_contact_behind,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let created = EventService::create(&db, &team.marketing, &plan())
+            .await
+            .unwrap();
+        let new_contact = InlineContact::parse(&InlineContactInput {
+            first_name: "Nora".into(),
+            last_name: "Neu".into(),
+            email: "nora@customer.example".into(),
+            language: "en".into(),
+        })
+        .unwrap();
+        // the rep has no seats on this event
+        let refused = GuestListService::nominate_new_contact(
+            &db,
+            &team.sales,
+            created.id,
+            &new_contact,
+            &because("Met at fair", "B"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(refused, AppError::Conflict(_)));
+        assert_eq!(contact::Entity::find().count(&db).await.unwrap(), 0);
+        assert!(guests_of(&db, created.id).await.is_empty());
+    }
+);

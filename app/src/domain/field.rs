@@ -29,10 +29,6 @@ impl FieldErrors {
         }
     }
 
-    pub fn has(&self, field: &str) -> bool {
-        self.0.iter().any(|e| e.field == field)
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -213,11 +213,6 @@ pub fn nomination_refusal(
     None
 }
 
-/// Seats a rep may still fill.
-pub fn seats_left(seats: u32, used: u32) -> u32 {
-    seats.saturating_sub(used)
-}
-
 /// A contact a rep adds while nominating: the few fields needed to invite them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -362,7 +357,6 @@ mod tests {
         assert!(nomination_refusal(EventStatus::Draft, None, now, 0, 0)
             .unwrap()
             .contains("no seats"));
-        assert_eq!(seats_left(2, 3), 0);
     }
 
     #[test]

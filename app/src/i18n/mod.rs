@@ -16,11 +16,6 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     found.unwrap_or(key)
 }
 
-/// The same text as an owned `String`, for places that need one.
-pub fn ts(lang: Lang, key: &'static str) -> String {
-    t(lang, key).to_string()
-}
-
 const WEEKDAYS_DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
 const MONTHS_DE: [&str; 12] = [
     "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.",

@@ -251,12 +251,6 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
                         </div>
                     </fieldset>
                 </Show>
-                <Show when=move || choice.get() != "new">
-                    <input type="hidden" name="contact[first_name]" value="" />
-                    <input type="hidden" name="contact[last_name]" value="" />
-                    <input type="hidden" name="contact[email]" value="" />
-                    <input type="hidden" name="contact[language]" value="" />
-                </Show>
                 <div class="form-row">
                     <TextArea label=t(lang, "nominate.reason") name="input[reason]" field="reason" errors rows=2 />
                     <SelectField label=t(lang, "nominate.priority") name="input[priority]" field="priority" errors options=priorities.clone() value="A" />

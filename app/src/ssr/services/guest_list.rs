@@ -157,18 +157,11 @@ impl GuestListService {
         now: DateTime<Utc>,
     ) -> Result<guest::Model, AppError> {
         require_rep(actor)?;
+        // an early return drops the transaction, which rolls it back
         let txn = db.begin().await?;
-        let created = Self::nominate_in(&txn, actor, event_id, contact_id, nomination, now).await;
-        match created {
-            Ok(model) => {
-                txn.commit().await?;
-                Ok(model)
-            }
-            Err(err) => {
-                txn.rollback().await?;
-                Err(err)
-            }
-        }
+        let created = Self::nominate_in(&txn, actor, event_id, contact_id, nomination, now).await?;
+        txn.commit().await?;
+        Ok(created)
     }
 
     /// A sales rep adds a new contact (owned by them) and nominates it, all or nothing.
@@ -196,38 +189,28 @@ impl GuestListService {
             ));
         }
         let txn = db.begin().await?;
-        let result = async {
-            let created = contact::ActiveModel {
-                first_name: Set(new_contact.first_name.clone()),
-                last_name: Set(new_contact.last_name.clone()),
-                email: Set(new_contact.email.as_str().to_string()),
-                language: Set(new_contact.language.as_str().to_string()),
-                owner_id: Set(Some(actor.id)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::field("email", "A contact with this email already exists.")
-                } else {
-                    e.into()
-                }
-            })?;
-            Self::nominate_in(&txn, actor, event_id, created.id, nomination, now).await
+        let created = contact::ActiveModel {
+            first_name: Set(new_contact.first_name.clone()),
+            last_name: Set(new_contact.last_name.clone()),
+            email: Set(new_contact.email.as_str().to_string()),
+            language: Set(new_contact.language.as_str().to_string()),
+            owner_id: Set(Some(actor.id)),
+            created_at: Set(now),
+            ..Default::default()
         }
-        .await;
-        match result {
-            Ok(model) => {
-                txn.commit().await?;
-                Ok(model)
+        .insert(&txn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::field("email", "A contact with this email already exists.")
+            } else {
+                e.into()
             }
-            Err(err) => {
-                txn.rollback().await?;
-                Err(err)
-            }
-        }
+        })?;
+        let nominated =
+            Self::nominate_in(&txn, actor, event_id, created.id, nomination, now).await?;
+        txn.commit().await?;
+        Ok(nominated)
     }
 
     async fn nominate_in<C: ConnectionTrait>(
