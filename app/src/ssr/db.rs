@@ -2,7 +2,10 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Connects and prepares the database: SQLite gets WAL, foreign keys and a busy timeout on every
 /// pooled connection.
@@ -28,6 +31,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16);
     }
     Database::connect(options).await
+}
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the write
+/// lock at the start, so concurrent writers wait for each other within the busy timeout instead of
+/// failing with "database is locked" when one read before another committed. PostgreSQL ignores
+/// the option (lock rows there with `SELECT … FOR UPDATE` where a read decides the write).
+/// Every transaction that writes uses this instead of `begin()`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

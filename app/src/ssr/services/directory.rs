@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
 use crate::api::dto::{
@@ -1303,7 +1303,7 @@ impl ImportService {
         let total = plan.writes();
         progress(0, total);
         let now = Utc::now();
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let mut account_ids = plan.existing_accounts;
         for chunk in plan.new_accounts.chunks(CHUNK) {
             let models = chunk.iter().map(|a| account::ActiveModel {

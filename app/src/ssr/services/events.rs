@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use crate::api::dto::{
@@ -157,7 +157,7 @@ impl EventService {
             ..Default::default()
         };
         apply_plan(&mut active, &plan);
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let model = active.insert(&txn).await?;
         activity::ActiveModel {
             event_id: Set(model.id),
@@ -192,7 +192,7 @@ impl EventService {
         let before = loggable_fields(&existing);
         let mut active = existing.clone().into_active_model();
         apply_plan(&mut active, &plan);
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let mut updated = active.update(&txn).await?;
         let after = loggable_fields(&updated);
         let now = Utc::now();
@@ -243,7 +243,7 @@ impl EventService {
                 next.as_str()
             )));
         }
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         // only move from the state we read: a concurrent change makes this a no-op, not a lost update
         let result = event::Entity::update_many()
             .col_expr(

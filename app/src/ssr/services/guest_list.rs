@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
@@ -103,7 +103,7 @@ impl GuestListService {
             ));
         }
         let seats = seats as u32;
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let used = used_by(&txn, event_id, rep_id).await?;
         if seats < used {
             return Err(AppError::field(
@@ -158,7 +158,7 @@ impl GuestListService {
     ) -> Result<guest::Model, AppError> {
         require_rep(actor)?;
         // an early return drops the transaction, which rolls it back
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let created = Self::nominate_in(&txn, actor, event_id, contact_id, nomination, now).await?;
         txn.commit().await?;
         Ok(created)
@@ -188,7 +188,7 @@ impl GuestListService {
                 ),
             ));
         }
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let created = contact::ActiveModel {
             first_name: Set(new_contact.first_name.clone()),
             last_name: Set(new_contact.last_name.clone()),
@@ -361,7 +361,7 @@ impl GuestListService {
             ));
         }
         EventService::find(db, event_id).await?;
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let guests = guest::Entity::find()
             .filter(guest::Column::Id.is_in(guest_ids.to_vec()))
             .filter(guest::Column::EventId.eq(event_id))
