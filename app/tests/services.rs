@@ -27,7 +27,7 @@ on_both_databases!(
         let created = EventService::create(&db, &team.marketing, &plan())
             .await
             .unwrap();
-        assert_eq!(created.status, "draft");
+        assert_eq!(created.status, EventStatus::Draft);
         let seen_by_sales = EventService::list(
             &db,
             &team.sales,
@@ -79,7 +79,7 @@ on_both_databases!(
             let mut changed = plan();
             changed.title = "Hijacked".into();
             assert_eq!(
-                EventService::update(&db, actor, created.id, &changed)
+                EventService::update(&db, actor, created.id, 1, &changed)
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
@@ -93,7 +93,7 @@ on_both_databases!(
         }
         let stored = EventService::find(&db, created.id).await.unwrap();
         assert_eq!(stored.title, "Customer evening");
-        assert_eq!(stored.status, "draft");
+        assert_eq!(stored.status, EventStatus::Draft);
         assert_eq!(event_count(&db).await, 1);
     }
 );
@@ -124,7 +124,7 @@ on_both_databases!(
         let mut changed = plan();
         changed.title = "Customer evening 2030".into();
         changed.starts_at = "2030-03-10T19:00".into();
-        let updated = EventService::update(&db, &team.admin, created.id, &changed)
+        let updated = EventService::update(&db, &team.admin, created.id, 1, &changed)
             .await
             .unwrap();
         assert_eq!(updated.sequence, created.sequence + 1);
@@ -165,7 +165,7 @@ on_both_databases!(
         let created = EventService::create(&db, &team.marketing, &plan())
             .await
             .unwrap();
-        let updated = EventService::update(&db, &team.marketing, created.id, &plan())
+        let updated = EventService::update(&db, &team.marketing, created.id, 1, &plan())
             .await
             .unwrap();
         assert_eq!(updated.sequence, created.sequence);
@@ -188,7 +188,7 @@ on_both_databases!(
             EventService::change_status(&db, &team.marketing, created.id, EventStatus::Open)
                 .await
                 .unwrap();
-        assert_eq!(opened.status, "open");
+        assert_eq!(opened.status, EventStatus::Open);
         let back =
             EventService::change_status(&db, &team.marketing, created.id, EventStatus::Draft).await;
         assert!(matches!(back, Err(AppError::Conflict(_))));
@@ -196,9 +196,9 @@ on_both_databases!(
             EventService::change_status(&db, &team.marketing, created.id, EventStatus::Cancelled)
                 .await
                 .unwrap();
-        assert_eq!(cancelled.status, "cancelled");
+        assert_eq!(cancelled.status, EventStatus::Cancelled);
         let edit_after_cancel =
-            EventService::update(&db, &team.marketing, created.id, &plan()).await;
+            EventService::update(&db, &team.marketing, created.id, 1, &plan()).await;
         assert!(matches!(edit_after_cancel, Err(AppError::Conflict(_))));
     }
 );
@@ -385,7 +385,7 @@ on_both_databases!(
 
 use app::domain::{
     Decision, GoalDraft, GoalInput, InlineContact, InlineContactInput, Nomination, NominationInput,
-    TaskDraft, TaskInput,
+    NominationState, TaskDraft, TaskInput,
 };
 use app::ssr::entities::{contact, guest, task};
 use app::ssr::services::{GuestListService, PlanService};
@@ -800,7 +800,10 @@ on_both_databases!(
                 AppError::Forbidden
             );
         }
-        assert_eq!(guests_of(&db, event_id).await[0].state, "nominated");
+        assert_eq!(
+            guests_of(&db, event_id).await[0].state,
+            NominationState::Nominated
+        );
     }
 );
 
@@ -913,7 +916,7 @@ on_both_databases!(
         .await
         .unwrap();
         let mut answered: guest::ActiveModel = g.into();
-        answered.answer = Set("accepted".into());
+        answered.answer = Set(app::domain::Answer::Accepted);
         answered.update(&db).await.unwrap();
         let goals = PlanService::goals(&db, event_id).await.unwrap();
         let progress: Vec<_> = goals

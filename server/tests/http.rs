@@ -15,6 +15,7 @@ impl TestApp {
 fn event_form(id: i64, title: &str, brief: &str) -> Vec<(String, String)> {
     [
         ("id", id.to_string()),
+        ("version", "1".into()),
         ("input[title]", title.into()),
         ("input[kind]", "on_site".into()),
         ("input[brief]", brief.into()),

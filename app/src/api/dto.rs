@@ -92,6 +92,8 @@ pub struct EventDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventForm {
     pub id: i32,
+    /// the version this form was loaded at; a save sends it back
+    pub version: i32,
     pub status: EventStatus,
     pub input: EventInput,
 }
@@ -129,8 +131,8 @@ pub struct QuotaRow {
 pub struct ContactOption {
     pub id: i32,
     pub label: String,
-    /// why this contact cannot be nominated (unsubscribed, already on the list), if so
-    pub blocked: Option<String>,
+    /// why this contact cannot be nominated (unsubscribed, on the list, another rep's), if so
+    pub blocked: Option<crate::domain::NominationBlock>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

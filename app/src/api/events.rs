@@ -71,12 +71,12 @@ pub async fn create_event(input: EventInput) -> Result<i32, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "update_event")]
-pub async fn update_event(id: i32, input: EventInput) -> Result<i32, AppError> {
+pub async fn update_event(id: i32, version: i32, input: EventInput) -> Result<i32, AppError> {
     use crate::ssr::{auth::*, services::EventService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            EventService::update(&state()?.db, &user, id, &input).await?;
+            EventService::update(&state()?.db, &user, id, version, &input).await?;
             leptos_axum::redirect(&format!("/events/{id}"));
             Ok(id)
         }

@@ -6,9 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::field::{optional_text, required_text, FieldError, FieldErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum EventKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "on_site"))]
     OnSite,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "online"))]
     Online,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "hybrid"))]
     Hybrid,
 }
 
@@ -38,10 +43,16 @@ impl EventKind {
 
 /// `draft → open → closed`, or `cancelled` from any state that is not already final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum EventStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "draft"))]
     Draft,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "open"))]
     Open,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "closed"))]
     Closed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
     Cancelled,
 }
 

@@ -7,8 +7,12 @@ use super::event::EventStatus;
 use super::field::{FieldError, FieldErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Priority {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "A"))]
     A,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "B"))]
     B,
 }
 
@@ -31,11 +35,18 @@ impl Priority {
 
 /// `nominated → approved | rejected | waitlisted`, or `withdrawn` by the rep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum NominationState {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "nominated"))]
     Nominated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "approved"))]
     Approved,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "rejected"))]
     Rejected,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "waitlisted"))]
     Waitlisted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "withdrawn"))]
     Withdrawn,
 }
 
@@ -87,6 +98,86 @@ impl NominationState {
     pub fn can_be_decided_as(self, decision: Decision) -> bool {
         self != NominationState::Withdrawn && self != decision.state()
     }
+
+    /// Whether deciding this nomination as `decision` takes one of the rep's seats again
+    /// (a rejected nomination approved or waitlisted later must fit the rep's quota).
+    pub fn retakes_seat(self, decision: Decision) -> bool {
+        !self.uses_seat() && decision.state().uses_seat()
+    }
+}
+
+/// Whether the guest's invitation went out and was looked at: `not sent → sent → viewed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum InvitationState {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "not_sent"))]
+    NotSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sent"))]
+    Sent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "viewed"))]
+    Viewed,
+}
+
+/// The guest's answer: `none → accepted | declined`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum Answer {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "none"))]
+    None,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "accepted"))]
+    Accepted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "declined"))]
+    Declined,
+}
+
+impl InvitationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationState::NotSent => "not_sent",
+            InvitationState::Sent => "sent",
+            InvitationState::Viewed => "viewed",
+        }
+    }
+}
+
+impl Answer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::None => "none",
+            Answer::Accepted => "accepted",
+            Answer::Declined => "declined",
+        }
+    }
+}
+
+/// Whom a rep may nominate: their own contacts, and contacts nobody owns (which become theirs).
+/// Another rep's contact is refused; the caller names the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nominee {
+    Own,
+    Unowned,
+    OwnedByOther(i32),
+}
+
+impl Nominee {
+    pub fn of(owner: Option<i32>, rep: i32) -> Nominee {
+        match owner {
+            None => Nominee::Unowned,
+            Some(id) if id == rep => Nominee::Own,
+            Some(id) => Nominee::OwnedByOther(id),
+        }
+    }
+}
+
+/// Why a rep cannot nominate a contact from the list; the page words it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NominationBlock {
+    Unsubscribed,
+    OnTheList,
+    /// another rep owns the contact (their name)
+    OwnedBy(String),
 }
 
 /// What marketing decides about a nomination.
@@ -267,6 +358,22 @@ impl InlineContact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rejected_nomination_takes_a_seat_again_when_approved_or_waitlisted() {
+        assert!(NominationState::Rejected.retakes_seat(Decision::Approve));
+        assert!(NominationState::Rejected.retakes_seat(Decision::Waitlist));
+        assert!(!NominationState::Nominated.retakes_seat(Decision::Approve));
+        assert!(!NominationState::Waitlisted.retakes_seat(Decision::Approve));
+        assert!(!NominationState::Approved.retakes_seat(Decision::Reject));
+    }
+
+    #[test]
+    fn a_rep_may_nominate_own_and_unowned_contacts_but_not_another_reps() {
+        assert_eq!(Nominee::of(Some(7), 7), Nominee::Own);
+        assert_eq!(Nominee::of(None, 7), Nominee::Unowned);
+        assert_eq!(Nominee::of(Some(8), 7), Nominee::OwnedByOther(8));
+    }
     use chrono::Duration;
 
     #[test]

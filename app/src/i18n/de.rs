@@ -257,7 +257,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "priority.b" => "B — wäre schön",
         "nominate.title" => "Kunden nominieren",
         "nominate.contact" => "Kontakt",
-        "nominate.choose" => "Einen Ihrer Kontakte wählen…",
+        "nominate.choose" => "Einen Ihrer Kontakte wählen oder einen ohne Zuständigen…",
         "nominate.new_contact" => "+ Neuen Kontakt anlegen",
         "nominate.new_contact_legend" => "Neuer Kontakt",
         "nominate.unsubscribed" => "abgemeldet, kann nicht eingeladen werden",
@@ -311,6 +311,13 @@ pub fn get(key: &str) -> Option<&'static str> {
         "tasks.overdue" => "Überfällig",
         "home.decisions" => "Entscheidungen zu Ihren Nominierungen",
         "home.tasks" => "Ihre offenen Aufgaben",
+        // guest list history and nominee ownership
+        "nominate.owned_by" => "gehört {owner}",
+        "activity.quota" => "änderte die Plätze von",
+        "activity.nominated" => "nominierte",
+        "activity.nomination_edited" => "bearbeitete die Nominierung von",
+        "activity.withdrawn" => "zog die Nominierung zurück von",
+        "activity.decided" => "entschied über",
         _ => return None,
     })
 }

@@ -312,6 +312,13 @@ pub const KEYS: &[&str] = &[
     "tasks.overdue",
     "home.decisions",
     "home.tasks",
+    // guest list history and nominee ownership
+    "nominate.owned_by",
+    "activity.quota",
+    "activity.nominated",
+    "activity.nomination_edited",
+    "activity.withdrawn",
+    "activity.decided",
 ];
 
 pub fn get(key: &str) -> Option<&'static str> {
@@ -571,7 +578,7 @@ pub fn get(key: &str) -> Option<&'static str> {
         "priority.b" => "B — nice to have",
         "nominate.title" => "Nominate a customer",
         "nominate.contact" => "Contact",
-        "nominate.choose" => "Choose one of your contacts…",
+        "nominate.choose" => "Choose one of your contacts, or one nobody owns…",
         "nominate.new_contact" => "+ Add a new contact",
         "nominate.new_contact_legend" => "New contact",
         "nominate.unsubscribed" => "unsubscribed, cannot be invited",
@@ -625,6 +632,13 @@ pub fn get(key: &str) -> Option<&'static str> {
         "tasks.overdue" => "Overdue",
         "home.decisions" => "Decisions on your nominations",
         "home.tasks" => "Your open tasks",
+        // guest list history and nominee ownership
+        "nominate.owned_by" => "belongs to {owner}",
+        "activity.quota" => "set the seats of",
+        "activity.nominated" => "nominated",
+        "activity.nomination_edited" => "edited the nomination of",
+        "activity.withdrawn" => "withdrew the nomination of",
+        "activity.decided" => "decided on",
         _ => return None,
     })
 }

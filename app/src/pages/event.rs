@@ -313,12 +313,57 @@ fn field_label(field: &str) -> &'static str {
 fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
     let what = match a.action.as_str() {
         "created" => t(lang, "activity.created").to_string(),
-        "status" => format!(
-            "{}: {} → {}",
-            t(lang, "activity.status"),
-            a.old_value.clone().unwrap_or_default(),
-            a.new_value.clone().unwrap_or_default()
-        ),
+        "status" => {
+            let status = |v: &Option<String>| {
+                v.as_deref()
+                    .and_then(crate::domain::EventStatus::parse)
+                    .map(|s| t(lang, crate::components::status_key(s)).to_string())
+                    .unwrap_or_default()
+            };
+            format!(
+                "{}: {} → {}",
+                t(lang, "activity.status"),
+                status(&a.old_value),
+                status(&a.new_value)
+            )
+        }
+        // the guest list's history: `field` names the contact (or the rep, for seats)
+        "quota" | "nominated" | "nomination_edited" | "withdrawn" | "decided" => {
+            let subject = a.field.clone().unwrap_or_default();
+            let state = |v: &Option<String>| {
+                v.as_deref()
+                    .and_then(crate::domain::NominationState::parse)
+                    .map(|s| t(lang, crate::pages::event_guests::nomination_key(s)).to_string())
+                    .unwrap_or_default()
+            };
+            let plain = |v: &Option<String>| v.clone().unwrap_or_default();
+            match a.action.as_str() {
+                "quota" => format!(
+                    "{} {subject}: {} → {}",
+                    t(lang, "activity.quota"),
+                    plain(&a.old_value),
+                    plain(&a.new_value)
+                ),
+                "nominated" => format!(
+                    "{} {subject} ({})",
+                    t(lang, "activity.nominated"),
+                    plain(&a.new_value)
+                ),
+                "nomination_edited" => format!(
+                    "{} {subject}: {} → {}",
+                    t(lang, "activity.nomination_edited"),
+                    plain(&a.old_value),
+                    plain(&a.new_value)
+                ),
+                "withdrawn" => format!("{} {subject}", t(lang, "activity.withdrawn")),
+                _ => format!(
+                    "{} {subject}: {} → {}",
+                    t(lang, "activity.decided"),
+                    state(&a.old_value),
+                    state(&a.new_value)
+                ),
+            }
+        }
         _ => {
             let field = a.field.clone().unwrap_or_default();
             let short = |v: &Option<String>| {

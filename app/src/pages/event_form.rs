@@ -45,7 +45,7 @@ pub fn NewEventPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(u)) if u.role.can_edit_events() => {
-                        view! { <EventFormView id=None input=blank_input() /> }.into_any()
+                        view! { <EventFormView id=None version=0 input=blank_input() /> }.into_any()
                     }
                     Ok(Some(_)) => view! { <ForbiddenView /> }.into_any(),
                     _ => ().into_any(),
@@ -64,7 +64,7 @@ pub fn EditEventPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match form.await {
-                    Ok(form) => view! { <EventFormView id=Some(form.id) input=form.input /> }.into_any(),
+                    Ok(form) => view! { <EventFormView id=Some(form.id) version=form.version input=form.input /> }.into_any(),
                     Err(crate::error::AppError::Forbidden) => view! { <ForbiddenView /> }.into_any(),
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
@@ -74,7 +74,7 @@ pub fn EditEventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventFormView(id: Option<i32>, input: EventInput) -> impl IntoView {
+fn EventFormView(id: Option<i32>, version: i32, input: EventInput) -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateEvent>::new();
     let update = ServerAction::<UpdateEvent>::new();
@@ -141,7 +141,10 @@ fn EventFormView(id: Option<i32>, input: EventInput) -> impl IntoView {
         <Title text=t(lang, title_key) />
         <h1>{t(lang, title_key)}</h1>
         <form class="card form event-form" method="post" action=action_url on:submit=on_submit novalidate>
-            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            {id.map(|id| view! {
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+            })}
             <TextField label=t(lang, "form.title") name="input[title]" field="title" errors value=input.title.clone() required=true />
             <div class="form-row">
                 <SelectField label=t(lang, "form.kind") name="input[kind]" field="kind" errors options=kinds value=input.kind.clone() />

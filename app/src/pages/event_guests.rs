@@ -10,7 +10,7 @@ use crate::api::guest_list::{
 use crate::components::{
     action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
 };
-use crate::domain::NominationState;
+use crate::domain::{NominationBlock, NominationState};
 use crate::i18n::{t, Lang};
 
 pub fn nomination_key(state: NominationState) -> &'static str {
@@ -264,10 +264,11 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
     }
 }
 
-fn blocked_text(lang: Lang, why: &str) -> &'static str {
+fn blocked_text(lang: Lang, why: &NominationBlock) -> String {
     match why {
-        "unsubscribed" => t(lang, "nominate.unsubscribed"),
-        _ => t(lang, "nominate.on_list"),
+        NominationBlock::Unsubscribed => t(lang, "nominate.unsubscribed").to_string(),
+        NominationBlock::OnTheList => t(lang, "nominate.on_list").to_string(),
+        NominationBlock::OwnedBy(owner) => t(lang, "nominate.owned_by").replace("{owner}", owner),
     }
 }
 

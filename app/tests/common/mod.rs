@@ -1,6 +1,6 @@
 //! Shared by the service tests: a migrated database on SQLite and on PostgreSQL, the team of four
 //! roles, and a valid event plan.
-#![allow(dead_code)] // each test file uses a different part
+#![allow(dead_code, unused_macros)] // each test file uses a different part
 
 use app::domain::{EmailAddress, EventInput, NewUser, Role};
 use app::ssr::auth::CurrentUser;
@@ -13,6 +13,16 @@ pub async fn sqlite() -> DatabaseConnection {
     let conn = db::connect("sqlite::memory:").await.expect("sqlite");
     db::migrate(&conn).await.expect("migrate");
     conn
+}
+
+/// A migrated SQLite database in a file, with the pool of connections the server uses: what a
+/// race needs (`sqlite::memory:` has one connection, so it cannot show one).
+pub async fn sqlite_file() -> (DatabaseConnection, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("race.db").display());
+    let conn = db::connect(&url).await.expect("sqlite file");
+    db::migrate(&conn).await.expect("migrate");
+    (conn, dir)
 }
 
 /// A fresh PostgreSQL database for one test, or `None` when no server is configured.
@@ -73,6 +83,30 @@ macro_rules! on_both_databases {
             }
 
             #[tokio::test]
+            async fn on_postgres() {
+                if let Some((conn, name)) = postgres().await {
+                    ($body)(conn.clone()).await;
+                    drop_postgres(conn, name).await;
+                }
+            }
+        }
+    };
+}
+
+/// Runs one race on a file-backed SQLite database and on PostgreSQL, on a multi-threaded runtime
+/// so that the requests really run at once.
+macro_rules! race_on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_sqlite_file() {
+                let (conn, _dir) = sqlite_file().await;
+                ($body)(conn).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn on_postgres() {
                 if let Some((conn, name)) = postgres().await {
                     ($body)(conn.clone()).await;

@@ -1,12 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{EventKind, EventStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub title: String,
-    pub kind: String,
+    pub kind: EventKind,
     #[sea_orm(column_type = "Text")]
     pub brief: String,
     #[sea_orm(column_type = "Text")]
@@ -23,11 +25,14 @@ pub struct Model {
     pub nomination_deadline_local: Option<DateTime>,
     pub rsvp_deadline_local: Option<DateTime>,
     pub language: String,
-    pub status: String,
+    pub status: EventStatus,
     pub owner_id: i32,
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// raised by every save of the plan; a save names the version its form was loaded at
+    pub version: i32,
+    pub updated_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

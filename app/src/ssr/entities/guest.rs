@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{Answer, InvitationState, NominationState, Priority};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "guests")]
 pub struct Model {
@@ -10,16 +12,16 @@ pub struct Model {
     pub nominated_by: i32,
     #[sea_orm(column_type = "Text")]
     pub reason: String,
-    pub priority: String,
+    pub priority: Priority,
     #[sea_orm(column_type = "Text")]
     pub personal_note: String,
-    pub state: String,
+    pub state: NominationState,
     #[sea_orm(column_type = "Text", nullable)]
     pub decision_reason: Option<String>,
     pub decided_by: Option<i32>,
     pub decided_at: Option<DateTimeUtc>,
-    pub invitation: String,
-    pub answer: String,
+    pub invitation: InvitationState,
+    pub answer: Answer,
     pub checked_in_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -269,8 +269,8 @@ impl ContactService {
                         event_id: e.id,
                         title: e.title.clone(),
                         when: format_local(lang, &e.starts_local, tz),
-                        state: g.state.clone(),
-                        answer: g.answer.clone(),
+                        state: g.state.as_str().to_string(),
+                        answer: g.answer.as_str().to_string(),
                         checked_in: g
                             .checked_in_at
                             .map(|at| crate::i18n::format_instant(lang, &at, tz)),

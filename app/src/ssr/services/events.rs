@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::api::dto::{
@@ -48,14 +48,6 @@ fn tz_of(model: &event::Model) -> Tz {
     model.time_zone.parse().unwrap_or(chrono_tz::UTC)
 }
 
-fn status_of(model: &event::Model) -> EventStatus {
-    EventStatus::parse(&model.status).unwrap_or(EventStatus::Draft)
-}
-
-fn kind_of(model: &event::Model) -> EventKind {
-    EventKind::parse(&model.kind).unwrap_or(EventKind::OnSite)
-}
-
 fn agenda_of(model: &event::Model) -> Vec<AgendaItem> {
     serde_json::from_str(&model.agenda).unwrap_or_default()
 }
@@ -68,7 +60,7 @@ fn loggable_fields(model: &event::Model) -> Vec<(&'static str, String)> {
     };
     vec![
         ("title", model.title.clone()),
-        ("kind", model.kind.clone()),
+        ("kind", model.kind.as_str().to_string()),
         ("brief", model.brief.clone()),
         ("agenda", AgendaItem::to_lines(&agenda_of(model))),
         ("venue_name", opt(&model.venue_name)),
@@ -89,7 +81,7 @@ fn loggable_fields(model: &event::Model) -> Vec<(&'static str, String)> {
 
 fn apply_plan(active: &mut event::ActiveModel, plan: &EventPlan) {
     active.title = Set(plan.title.clone());
-    active.kind = Set(plan.kind.as_str().to_string());
+    active.kind = Set(plan.kind);
     active.brief = Set(plan.brief.clone());
     active.agenda = Set(serde_json::to_string(&plan.agenda).expect("agenda serialises"));
     active.venue_name = Set(plan.venue_name.clone());
@@ -125,7 +117,7 @@ fn require_editor(actor: &CurrentUser) -> Result<(), AppError> {
 }
 
 fn place_of(model: &event::Model) -> String {
-    match (kind_of(model), &model.venue_name) {
+    match (model.kind, &model.venue_name) {
         (EventKind::Online, _) | (_, None) => "Online".to_string(),
         (EventKind::Hybrid, Some(venue)) => format!("{venue} + online"),
         (EventKind::OnSite, Some(venue)) => venue.clone(),
@@ -150,9 +142,11 @@ impl EventService {
         let plan = EventPlan::parse(input).map_err(AppError::Validation)?;
         let now = Utc::now();
         let mut active = event::ActiveModel {
-            status: Set(EventStatus::Draft.as_str().to_string()),
+            status: Set(EventStatus::Draft),
             owner_id: Set(actor.id),
             sequence: Set(0),
+            version: Set(1),
+            updated_by: Set(Some(actor.id)),
             created_at: Set(now),
             ..Default::default()
         };
@@ -173,26 +167,49 @@ impl EventService {
         Ok(model)
     }
 
-    /// Changes the plan and logs each changed field. A new time or place raises the sequence, so
-    /// calendar updates supersede earlier invitations.
+    /// Changes the plan and logs each changed field. `version` is the version the form was
+    /// loaded at: when someone saved in between, the save is refused (never a silent overwrite).
+    /// A new time or place raises the sequence, so calendar updates supersede earlier invitations.
     pub async fn update(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         id: i32,
+        version: i32,
         input: &EventInput,
     ) -> Result<event::Model, AppError> {
         require_editor(actor)?;
-        let existing = Self::find(db, id).await?;
-        if !status_of(&existing).is_editable() {
+        let plan = EventPlan::parse(input).map_err(AppError::Validation)?;
+        // the read that decides the write happens inside the write transaction, locked
+        let txn = crate::ssr::db::begin_write(db).await?;
+        let existing = event::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !existing.status.is_editable() {
             return Err(AppError::Conflict(
                 "A cancelled event cannot be edited.".into(),
             ));
         }
-        let plan = EventPlan::parse(input).map_err(AppError::Validation)?;
+        if existing.version != version {
+            let who = match existing.updated_by {
+                Some(user_id) => UserService::names(&txn, [user_id])
+                    .await?
+                    .remove(&user_id)
+                    .map(|u| u.name),
+                None => None,
+            };
+            return Err(AppError::Conflict(format!(
+                "{} saved this event after you opened the form. Reload the page to see their \
+                 changes, then make yours again.",
+                who.unwrap_or_else(|| "Someone else".into())
+            )));
+        }
         let before = loggable_fields(&existing);
         let mut active = existing.clone().into_active_model();
         apply_plan(&mut active, &plan);
-        let txn = crate::ssr::db::begin_write(db).await?;
+        active.version = Set(existing.version + 1);
+        active.updated_by = Set(Some(actor.id));
         let mut updated = active.update(&txn).await?;
         let after = loggable_fields(&updated);
         let now = Utc::now();
@@ -235,7 +252,7 @@ impl EventService {
     ) -> Result<event::Model, AppError> {
         require_editor(actor)?;
         let existing = Self::find(db, id).await?;
-        let current = status_of(&existing);
+        let current = existing.status;
         if !current.can_become(next) {
             return Err(AppError::Conflict(format!(
                 "An event that is {} cannot become {}.",
@@ -255,7 +272,7 @@ impl EventService {
                 sea_orm::sea_query::Expr::value(Utc::now()),
             )
             .filter(event::Column::Id.eq(id))
-            .filter(event::Column::Status.eq(current.as_str()))
+            .filter(event::Column::Status.eq(current))
             .exec(&txn)
             .await?;
         if result.rows_affected != 1 {
@@ -337,8 +354,8 @@ impl EventService {
                 EventSummary {
                     id: e.id,
                     title: e.title.clone(),
-                    kind: kind_of(e),
-                    status: status_of(e),
+                    kind: e.kind,
+                    status: e.status,
                     when: format_local(lang, &e.starts_local, tz),
                     starts_in: relative(lang, now, e.starts_at),
                     place: place_of(e),
@@ -415,12 +432,12 @@ impl EventService {
         point("timeline.end", model.ends_local);
         timeline.sort_by_key(|(instant, _)| *instant);
 
-        let status = status_of(&model);
+        let status = model.status;
         let can_edit = actor.role.can_edit_events();
         Ok(EventDetail {
             id: model.id,
             title: model.title.clone(),
-            kind: kind_of(&model),
+            kind: model.kind,
             status,
             brief_html: to_safe_html(&model.brief),
             agenda: agenda_of(&model)
@@ -486,10 +503,11 @@ impl EventService {
         };
         Ok(EventForm {
             id: model.id,
-            status: status_of(&model),
+            version: model.version,
+            status: model.status,
             input: EventInput {
                 title: model.title.clone(),
-                kind: model.kind.clone(),
+                kind: model.kind.as_str().to_string(),
                 brief: model.brief.clone(),
                 agenda: AgendaItem::to_lines(&agenda_of(&model)),
                 venue_name: model.venue_name.clone().unwrap_or_default(),

@@ -2,26 +2,31 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
 use crate::domain::{
-    local_to_utc, nomination_refusal, Decision, EventStatus, InlineContact, Nomination,
-    NominationState, Priority, Role,
+    local_to_utc, nomination_refusal, Answer, Decision, InlineContact, InvitationState, Nomination,
+    NominationBlock, NominationState, Nominee, Priority, Role,
 };
 use crate::error::AppError;
 use crate::i18n::{format_instant, Lang};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::{account, contact, event, guest, quota, user};
+use crate::ssr::entities::{account, activity, contact, event, guest, quota, user};
 use crate::ssr::services::EventService;
 
 pub struct GuestListService;
 
-fn state_of(g: &guest::Model) -> NominationState {
-    NominationState::parse(&g.state).unwrap_or(NominationState::Nominated)
+/// The nomination states that hold one of the rep's seats.
+fn seat_states() -> Vec<NominationState> {
+    NominationState::ALL
+        .into_iter()
+        .filter(|s| s.uses_seat())
+        .collect()
 }
 
 fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
@@ -40,21 +45,18 @@ fn nomination_deadline(e: &event::Model) -> Option<DateTime<Utc>> {
         .and_then(|local| local_to_utc(&local, tz))
 }
 
-async fn seats_of<C: ConnectionTrait>(
+/// The rep's seats on the event. Inside a write transaction the quota row is locked on
+/// PostgreSQL (`FOR UPDATE`), so two requests that count the rep's used seats and then take one
+/// run one after the other; SQLite's `BEGIN IMMEDIATE` already serialises writers.
+async fn locked_seats_of<C: ConnectionTrait>(
     db: &C,
     event_id: i32,
     user_id: i32,
-    lock: bool,
 ) -> Result<u32, AppError> {
-    let mut query = quota::Entity::find()
+    Ok(quota::Entity::find()
         .filter(quota::Column::EventId.eq(event_id))
-        .filter(quota::Column::UserId.eq(user_id));
-    // PostgreSQL: hold the rep's quota row so two concurrent nominations cannot both take the
-    // last seat; SQLite already runs one writer at a time.
-    if lock && db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    Ok(query
+        .filter(quota::Column::UserId.eq(user_id))
+        .lock_exclusive()
         .one(db)
         .await?
         .map(|q| q.seats.max(0) as u32)
@@ -62,12 +64,12 @@ async fn seats_of<C: ConnectionTrait>(
 }
 
 async fn used_by<C: ConnectionTrait>(db: &C, event_id: i32, user_id: i32) -> Result<u32, AppError> {
-    let guests = guest::Entity::find()
+    Ok(guest::Entity::find()
         .filter(guest::Column::EventId.eq(event_id))
         .filter(guest::Column::NominatedBy.eq(user_id))
-        .all(db)
-        .await?;
-    Ok(guests.iter().filter(|g| state_of(g).uses_seat()).count() as u32)
+        .filter(guest::Column::State.is_in(seat_states()))
+        .count(db)
+        .await? as u32)
 }
 
 fn require_rep(actor: &CurrentUser) -> Result<(), AppError> {
@@ -76,6 +78,62 @@ fn require_rep(actor: &CurrentUser) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// One line of the event's activity log about the guest list.
+async fn log<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+    actor: &CurrentUser,
+    action: &str,
+    subject: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+) -> Result<(), AppError> {
+    activity::ActiveModel {
+        event_id: Set(event_id),
+        user_id: Set(actor.id),
+        action: Set(action.to_string()),
+        field: Set(Some(subject)),
+        old_value: Set(old_value),
+        new_value: Set(new_value),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn name_of_contact<C: ConnectionTrait>(db: &C, contact_id: i32) -> Result<String, AppError> {
+    Ok(contact::Entity::find_by_id(contact_id)
+        .one(db)
+        .await?
+        .map(|c| contact_name(&c))
+        .unwrap_or_default())
+}
+
+fn nomination_summary(priority: Priority, reason: &str) -> String {
+    if reason.trim().is_empty() {
+        priority.as_str().to_string()
+    } else {
+        format!("{}: {}", priority.as_str(), reason.trim())
+    }
+}
+
+/// Why a nomination's state moved under someone's feet, as the person who lost the race reads it.
+fn changed_meanwhile(now_state: NominationState) -> AppError {
+    AppError::Conflict(match now_state {
+        NominationState::Withdrawn => {
+            "The rep withdrew this nomination just now. Reload the page to see the guest list."
+                .into()
+        }
+        other => format!(
+            "Marketing has just decided on this nomination (it is now {}). Reload the page to see \
+             the decision.",
+            other.as_str()
+        ),
+    })
 }
 
 impl GuestListService {
@@ -104,6 +162,12 @@ impl GuestListService {
         }
         let seats = seats as u32;
         let txn = crate::ssr::db::begin_write(db).await?;
+        let existing = quota::Entity::find()
+            .filter(quota::Column::EventId.eq(event_id))
+            .filter(quota::Column::UserId.eq(rep_id))
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
         let used = used_by(&txn, event_id, rep_id).await?;
         if seats < used {
             return Err(AppError::field(
@@ -114,11 +178,10 @@ impl GuestListService {
                 ),
             ));
         }
-        let existing = quota::Entity::find()
-            .filter(quota::Column::EventId.eq(event_id))
-            .filter(quota::Column::UserId.eq(rep_id))
-            .one(&txn)
-            .await?;
+        let before = existing
+            .as_ref()
+            .map(|q| q.seats.max(0) as u32)
+            .unwrap_or(0);
         match existing {
             Some(found) => {
                 let mut active = found.into_active_model();
@@ -135,8 +198,29 @@ impl GuestListService {
                     ..Default::default()
                 }
                 .insert(&txn)
-                .await?;
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        AppError::Conflict(
+                            "Someone else set this rep's seats just now. Reload the page.".into(),
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
             }
+        }
+        if before != seats {
+            log(
+                &txn,
+                event_id,
+                actor,
+                "quota",
+                rep.name.clone(),
+                Some(before.to_string()),
+                Some(seats.to_string()),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(QuotaRow {
@@ -147,7 +231,8 @@ impl GuestListService {
         })
     }
 
-    /// A sales rep nominates one of the directory's contacts.
+    /// A sales rep nominates one of the directory's contacts: one they own, or one nobody owns
+    /// (which then becomes theirs).
     pub async fn nominate(
         db: &DatabaseConnection,
         actor: &CurrentUser,
@@ -226,6 +311,7 @@ impl GuestListService {
             .await?
             .ok_or(AppError::NotFound)?;
         let person = contact::Entity::find_by_id(contact_id)
+            .lock_exclusive()
             .one(db)
             .await?
             .ok_or_else(|| AppError::field("contact_id", "Choose a contact from the list."))?;
@@ -237,6 +323,39 @@ impl GuestListService {
                     contact_name(&person)
                 ),
             ));
+        }
+        match Nominee::of(person.owner_id, actor.id) {
+            Nominee::Own => {}
+            Nominee::OwnedByOther(owner) => {
+                let owner_name = super::UserService::names(db, [owner])
+                    .await?
+                    .remove(&owner)
+                    .map(|u| u.name)
+                    .unwrap_or_default();
+                return Err(AppError::field(
+                    "contact_id",
+                    format!(
+                        "{} belongs to {owner_name}: only {owner_name} can nominate them (marketing \
+                         can reassign the contact).",
+                        contact_name(&person)
+                    ),
+                ));
+            }
+            Nominee::Unowned => {
+                // claim the contact only if still nobody's: a rep who got there first wins
+                let claimed = contact::Entity::update_many()
+                    .col_expr(contact::Column::OwnerId, Expr::value(actor.id))
+                    .filter(contact::Column::Id.eq(contact_id))
+                    .filter(contact::Column::OwnerId.is_null())
+                    .exec(db)
+                    .await?;
+                if claimed.rows_affected != 1 {
+                    return Err(AppError::Conflict(format!(
+                        "Another rep has just taken {} as their contact. Reload the page.",
+                        contact_name(&person)
+                    )));
+                }
+            }
         }
         let already = guest::Entity::find()
             .filter(guest::Column::EventId.eq(event_id))
@@ -252,24 +371,23 @@ impl GuestListService {
                 ),
             ));
         }
-        let status = EventStatus::parse(&event.status).unwrap_or(EventStatus::Draft);
-        let seats = seats_of(db, event_id, actor.id, true).await?;
+        let seats = locked_seats_of(db, event_id, actor.id).await?;
         let used = used_by(db, event_id, actor.id).await?;
         if let Some(message) =
-            nomination_refusal(status, nomination_deadline(&event), now, seats, used)
+            nomination_refusal(event.status, nomination_deadline(&event), now, seats, used)
         {
             return Err(AppError::Conflict(message));
         }
-        guest::ActiveModel {
+        let created = guest::ActiveModel {
             event_id: Set(event_id),
             contact_id: Set(contact_id),
             nominated_by: Set(actor.id),
             reason: Set(nomination.reason.clone()),
-            priority: Set(nomination.priority.as_str().to_string()),
+            priority: Set(nomination.priority),
             personal_note: Set(String::new()),
-            state: Set(NominationState::Nominated.as_str().to_string()),
-            invitation: Set("not_sent".into()),
-            answer: Set("none".into()),
+            state: Set(NominationState::Nominated),
+            invitation: Set(InvitationState::NotSent),
+            answer: Set(Answer::None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -285,15 +403,28 @@ impl GuestListService {
             } else {
                 e.into()
             }
-        })
+        })?;
+        log(
+            db,
+            event_id,
+            actor,
+            "nominated",
+            contact_name(&person),
+            None,
+            Some(nomination_summary(nomination.priority, &nomination.reason)),
+        )
+        .await?;
+        Ok(created)
     }
 
-    async fn own_nomination(
-        db: &DatabaseConnection,
+    /// The rep's own nomination, read inside the transaction (locked on PostgreSQL).
+    async fn own_nomination<C: ConnectionTrait>(
+        db: &C,
         actor: &CurrentUser,
         guest_id: i32,
     ) -> Result<guest::Model, AppError> {
         let found = guest::Entity::find_by_id(guest_id)
+            .lock_exclusive()
             .one(db)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -310,18 +441,57 @@ impl GuestListService {
         guest_id: i32,
         nomination: &Nomination,
     ) -> Result<guest::Model, AppError> {
-        let found = Self::own_nomination(db, actor, guest_id).await?;
-        if !state_of(&found).editable_by_rep() {
+        let txn = crate::ssr::db::begin_write(db).await?;
+        let found = Self::own_nomination(&txn, actor, guest_id).await?;
+        if !found.state.editable_by_rep() {
             return Err(AppError::Conflict(
                 "Marketing has already decided on this nomination; it can no longer be changed."
                     .into(),
             ));
         }
-        let mut active = found.into_active_model();
-        active.reason = Set(nomination.reason.clone());
-        active.priority = Set(nomination.priority.as_str().to_string());
-        active.updated_at = Set(Utc::now());
-        Ok(active.update(db).await?)
+        // written only while still undecided: a decision that slipped in makes this a no-op
+        let result = guest::Entity::update_many()
+            .col_expr(
+                guest::Column::Reason,
+                Expr::value(nomination.reason.clone()),
+            )
+            .col_expr(
+                guest::Column::Priority,
+                Expr::value(nomination.priority.as_str()),
+            )
+            .col_expr(guest::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(guest::Column::Id.eq(guest_id))
+            .filter(guest::Column::State.eq(found.state))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected != 1 {
+            let now_state = guest::Entity::find_by_id(guest_id)
+                .one(&txn)
+                .await?
+                .map(|g| g.state)
+                .unwrap_or(NominationState::Withdrawn);
+            return Err(changed_meanwhile(now_state));
+        }
+        let before = nomination_summary(found.priority, &found.reason);
+        let after = nomination_summary(nomination.priority, &nomination.reason);
+        if before != after {
+            log(
+                &txn,
+                found.event_id,
+                actor,
+                "nomination_edited",
+                name_of_contact(&txn, found.contact_id).await?,
+                Some(before),
+                Some(after),
+            )
+            .await?;
+        }
+        let updated = guest::Entity::find_by_id(guest_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        txn.commit().await?;
+        Ok(updated)
     }
 
     /// The rep takes back their own nomination, freeing the seat.
@@ -330,19 +500,52 @@ impl GuestListService {
         actor: &CurrentUser,
         guest_id: i32,
     ) -> Result<guest::Model, AppError> {
-        let found = Self::own_nomination(db, actor, guest_id).await?;
-        if !state_of(&found).withdrawable() {
-            return Err(AppError::Conflict(
-                "This nomination can no longer be withdrawn.".into(),
-            ));
+        let txn = crate::ssr::db::begin_write(db).await?;
+        let found = Self::own_nomination(&txn, actor, guest_id).await?;
+        if !found.state.withdrawable() {
+            return Err(AppError::Conflict(format!(
+                "This nomination is {} and can no longer be withdrawn.",
+                found.state.as_str()
+            )));
         }
-        let mut active = found.into_active_model();
-        active.state = Set(NominationState::Withdrawn.as_str().to_string());
-        active.updated_at = Set(Utc::now());
-        Ok(active.update(db).await?)
+        let result = guest::Entity::update_many()
+            .col_expr(
+                guest::Column::State,
+                Expr::value(NominationState::Withdrawn.as_str()),
+            )
+            .col_expr(guest::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(guest::Column::Id.eq(guest_id))
+            .filter(guest::Column::State.eq(found.state))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected != 1 {
+            let now_state = guest::Entity::find_by_id(guest_id)
+                .one(&txn)
+                .await?
+                .map(|g| g.state)
+                .unwrap_or(NominationState::Withdrawn);
+            return Err(changed_meanwhile(now_state));
+        }
+        log(
+            &txn,
+            found.event_id,
+            actor,
+            "withdrawn",
+            name_of_contact(&txn, found.contact_id).await?,
+            Some(found.state.as_str().to_string()),
+            Some(NominationState::Withdrawn.as_str().to_string()),
+        )
+        .await?;
+        let updated = guest::Entity::find_by_id(guest_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        txn.commit().await?;
+        Ok(updated)
     }
 
-    /// Marketing decides on one or many nominations of one event; all or nothing.
+    /// Marketing decides on one or many nominations of one event; all or nothing. A rejected
+    /// nomination approved or waitlisted again must fit its rep's seats.
     pub async fn decide(
         db: &DatabaseConnection,
         actor: &CurrentUser,
@@ -365,30 +568,82 @@ impl GuestListService {
         let guests = guest::Entity::find()
             .filter(guest::Column::Id.is_in(guest_ids.to_vec()))
             .filter(guest::Column::EventId.eq(event_id))
+            .order_by_asc(guest::Column::Id)
+            .lock_exclusive()
             .all(&txn)
             .await?;
         if guests.len() != guest_ids.len() {
             return Err(AppError::NotFound);
         }
-        if let Some(stuck) = guests
-            .iter()
-            .find(|g| !state_of(g).can_be_decided_as(decision))
-        {
+        let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
+            .filter(
+                contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id).collect::<Vec<_>>()),
+            )
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let name = |g: &guest::Model| {
+            contacts
+                .get(&g.contact_id)
+                .map(contact_name)
+                .unwrap_or_default()
+        };
+        if let Some(stuck) = guests.iter().find(|g| !g.state.can_be_decided_as(decision)) {
             return Err(AppError::Conflict(format!(
-                "A nomination that is {} cannot be set to {}.",
-                stuck.state,
+                "The nomination of {} is {} and cannot be set to {}.",
+                name(stuck),
+                stuck.state.as_str(),
                 decision.state().as_str()
             )));
         }
         let now = Utc::now();
-        for found in guests {
-            let mut active = found.into_active_model();
-            active.state = Set(decision.state().as_str().to_string());
-            active.decision_reason = Set(reason.clone());
-            active.decided_by = Set(Some(actor.id));
-            active.decided_at = Set(Some(now));
-            active.updated_at = Set(now);
-            active.update(&txn).await?;
+        for found in &guests {
+            if found.state.retakes_seat(decision) {
+                let seats = locked_seats_of(&txn, event_id, found.nominated_by).await?;
+                let used = used_by(&txn, event_id, found.nominated_by).await?;
+                if used >= seats {
+                    let rep = super::UserService::names(&txn, [found.nominated_by])
+                        .await?
+                        .remove(&found.nominated_by)
+                        .map(|u| u.name)
+                        .unwrap_or_default();
+                    return Err(AppError::Conflict(format!(
+                        "{} no longer fits {rep}'s seats ({used} of {seats} taken): give {rep} \
+                         more seats first, or decide on another of their nominations.",
+                        name(found)
+                    )));
+                }
+            }
+            // only from the state read above: a withdrawal that slipped in wins, and we say so
+            let result = guest::Entity::update_many()
+                .col_expr(guest::Column::State, Expr::value(decision.state().as_str()))
+                .col_expr(guest::Column::DecisionReason, Expr::value(reason.clone()))
+                .col_expr(guest::Column::DecidedBy, Expr::value(actor.id))
+                .col_expr(guest::Column::DecidedAt, Expr::value(now))
+                .col_expr(guest::Column::UpdatedAt, Expr::value(now))
+                .filter(guest::Column::Id.eq(found.id))
+                .filter(guest::Column::State.eq(found.state))
+                .exec(&txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(AppError::Conflict(format!(
+                    "{} changed just now (the rep may have withdrawn it). Reload the page and \
+                     decide again.",
+                    name(found)
+                )));
+            }
+            log(
+                &txn,
+                event_id,
+                actor,
+                "decided",
+                name(found),
+                Some(found.state.as_str().to_string()),
+                Some(decision.state().as_str().to_string()),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(guest_ids.len())
@@ -449,7 +704,7 @@ impl GuestListService {
         let used = |rep: i32| {
             guests
                 .iter()
-                .filter(|g| g.nominated_by == rep && state_of(g).uses_seat())
+                .filter(|g| g.nominated_by == rep && g.state.uses_seat())
                 .count() as u32
         };
         let quota_rows: Vec<QuotaRow> = reps
@@ -476,9 +731,9 @@ impl GuestListService {
                         .get(&g.nominated_by)
                         .map(|u| u.name.clone())
                         .unwrap_or_default(),
-                    priority: Priority::parse(&g.priority).unwrap_or(Priority::B),
+                    priority: g.priority,
                     reason: g.reason.clone(),
-                    state: state_of(g),
+                    state: g.state,
                     decision_reason: g.decision_reason.clone(),
                     mine: g.nominated_by == actor.id,
                 })
@@ -498,35 +753,60 @@ impl GuestListService {
         });
         let nomination_blocked = my_quota.as_ref().and_then(|q| {
             nomination_refusal(
-                EventStatus::parse(&event.status).unwrap_or(EventStatus::Draft),
+                event.status,
                 nomination_deadline(&event),
                 now,
                 q.seats,
                 q.used,
             )
         });
+        // a rep nominates their own contacts and nobody's; another rep's are shown, marked
         let my_contacts = if is_rep {
             let on_list: HashMap<i32, ()> = guests.iter().map(|g| (g.contact_id, ())).collect();
-            contact::Entity::find()
-                .filter(contact::Column::OwnerId.eq(actor.id))
+            let candidates = contact::Entity::find()
                 .order_by_asc(contact::Column::LastName)
                 .order_by_asc(contact::Column::FirstName)
-                .limit(2000)
+                .limit(3000)
                 .all(db)
-                .await?
+                .await?;
+            let owners =
+                super::UserService::names(db, candidates.iter().filter_map(|c| c.owner_id)).await?;
+            let mut options: Vec<(u8, ContactOption)> = candidates
                 .into_iter()
-                .map(|c| ContactOption {
-                    id: c.id,
-                    label: format!("{} <{}>", contact_name(&c), c.email),
-                    blocked: if c.unsubscribed_at.is_some() {
-                        Some("unsubscribed".into())
+                .map(|c| {
+                    let nominee = Nominee::of(c.owner_id, actor.id);
+                    let blocked = if c.unsubscribed_at.is_some() {
+                        Some(NominationBlock::Unsubscribed)
                     } else if on_list.contains_key(&c.id) {
-                        Some("on the list".into())
+                        Some(NominationBlock::OnTheList)
+                    } else if let Nominee::OwnedByOther(owner) = nominee {
+                        Some(NominationBlock::OwnedBy(
+                            owners
+                                .get(&owner)
+                                .map(|u| u.name.clone())
+                                .unwrap_or_default(),
+                        ))
                     } else {
                         None
-                    },
+                    };
+                    let rank = match nominee {
+                        Nominee::Own => 0,
+                        Nominee::Unowned => 1,
+                        Nominee::OwnedByOther(_) => 2,
+                    };
+                    (
+                        rank,
+                        ContactOption {
+                            id: c.id,
+                            label: format!("{} <{}>", contact_name(&c), c.email),
+                            blocked,
+                        },
+                    )
                 })
-                .collect()
+                .collect();
+            // own contacts first, then nobody's, then other reps'; names stay in order within
+            options.sort_by_key(|(rank, _)| *rank);
+            options.into_iter().map(|(_, o)| o).collect()
         } else {
             Vec::new()
         };
@@ -575,7 +855,7 @@ impl GuestListService {
             .collect();
         Ok(decided
             .iter()
-            .filter(|g| state_of(g) != NominationState::Withdrawn)
+            .filter(|g| g.state != NominationState::Withdrawn)
             .filter_map(|g| {
                 let e = events.get(&g.event_id)?;
                 let c = contacts.get(&g.contact_id)?;
@@ -584,7 +864,7 @@ impl GuestListService {
                     event_id: e.id,
                     event_title: e.title.clone(),
                     contact_name: contact_name(c),
-                    state: state_of(g),
+                    state: g.state,
                     reason: g.decision_reason.clone(),
                     when: g
                         .decided_at

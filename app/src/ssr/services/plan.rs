@@ -29,7 +29,10 @@ impl PlanService {
             .filter(guest::Column::EventId.eq(event_id))
             .all(db)
             .await?;
-        let accepted = guests.iter().filter(|g| g.answer == "accepted").count() as u64;
+        let accepted = guests
+            .iter()
+            .filter(|g| g.answer == crate::domain::Answer::Accepted)
+            .count() as u64;
         let attending: Vec<&guest::Model> = guests
             .iter()
             .filter(|g| g.checked_in_at.is_some())

@@ -161,8 +161,8 @@ impl UserService {
         Ok(user::Entity::find().count(db).await?)
     }
 
-    pub async fn names(
-        db: &DatabaseConnection,
+    pub async fn names<C: sea_orm::ConnectionTrait>(
+        db: &C,
         ids: impl IntoIterator<Item = i32>,
     ) -> Result<std::collections::HashMap<i32, user::Model>, AppError> {
         let ids: Vec<i32> = ids.into_iter().collect();
