@@ -372,7 +372,7 @@ on_both_databases!(
         );
         assert_eq!(seats_in_use(&db, event_id, &team.sales).await, 0);
         // and the guest list says so before the rep tries
-        let list = GuestListService::guest_list(&db, &team.sales, event_id, Utc::now())
+        let list = shown::guest_list(&db, &team.sales, event_id, Utc::now())
             .await
             .unwrap();
         let option = list.my_contacts.iter().find(|c| c.id == annas).unwrap();
@@ -392,7 +392,7 @@ on_both_databases!(
             .await
             .unwrap();
         let nobodys = add_contact(&db, "free@customer.example", None).await;
-        let list = GuestListService::guest_list(&db, &team.sales, event_id, Utc::now())
+        let list = shown::guest_list(&db, &team.sales, event_id, Utc::now())
             .await
             .unwrap();
         let option = list.my_contacts.iter().find(|c| c.id == nobodys).unwrap();
@@ -440,7 +440,7 @@ on_both_databases!(
         )
         .await
         .unwrap();
-        let detail = EventService::detail(&db, &team.manager, event_id, Lang::En, Utc::now())
+        let detail = shown::event_detail(&db, &team.manager, event_id, Lang::En, Utc::now())
             .await
             .unwrap();
         let lines: Vec<_> = detail

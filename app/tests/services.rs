@@ -28,7 +28,7 @@ on_both_databases!(
             .await
             .unwrap();
         assert_eq!(created.status, EventStatus::Draft);
-        let seen_by_sales = EventService::list(
+        let seen_by_sales = shown::event_list(
             &db,
             &team.sales,
             EventFilter::Upcoming,
@@ -40,7 +40,7 @@ on_both_databases!(
         assert_eq!(seen_by_sales.len(), 1);
         assert_eq!(seen_by_sales[0].status, EventStatus::Draft);
         assert_eq!(seen_by_sales[0].when, "Sun 10 Mar 2030, 18:00 CET");
-        let detail = EventService::detail(&db, &team.sales, created.id, Lang::En, Utc::now())
+        let detail = shown::event_detail(&db, &team.sales, created.id, Lang::En, Utc::now())
             .await
             .unwrap();
         assert!(!detail.can_edit, "sales must not be offered editing");
@@ -128,7 +128,7 @@ on_both_databases!(
             .await
             .unwrap();
         assert_eq!(updated.sequence, created.sequence + 1);
-        let detail = EventService::detail(&db, &team.sales, created.id, Lang::En, Utc::now())
+        let detail = shown::event_detail(&db, &team.sales, created.id, Lang::En, Utc::now())
             .await
             .unwrap();
         let changes: Vec<_> = detail
@@ -219,7 +219,7 @@ on_both_databases!(
                 .await
                 .unwrap();
         }
-        let detail = EventService::detail(&db, &team.sales, created.id, Lang::En, Utc::now())
+        let detail = shown::event_detail(&db, &team.sales, created.id, Lang::En, Utc::now())
             .await
             .unwrap();
         let thread: Vec<_> = detail
@@ -756,11 +756,11 @@ on_both_databases!(
         )
         .await
         .unwrap();
-        let list = GuestListService::guest_list(&db, &team.marketing, event_id, Utc::now())
+        let list = shown::guest_list(&db, &team.marketing, event_id, Utc::now())
             .await
             .unwrap();
         assert_eq!(list.approved, 2);
-        let decisions = GuestListService::my_decisions(&db, &team.sales, Lang::En)
+        let decisions = shown::my_decisions(&db, &team.sales, Lang::En)
             .await
             .unwrap();
         assert_eq!(decisions.len(), 3);

@@ -7,19 +7,19 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "list_events")]
 pub async fn list_events(filter: String) -> Result<Vec<EventSummary>, AppError> {
-    use crate::ssr::{auth::*, services::events::EventFilter, services::EventService};
+    use crate::ssr::{auth::*, present, services::events::EventFilter, services::EventService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let filter = EventFilter::parse(&filter);
-            EventService::list(
-                &state()?.db,
+            let now = chrono::Utc::now();
+            let listing =
+                EventService::list(&state()?.db, &user, EventFilter::parse(&filter), now).await?;
+            Ok(present::event_summaries(
+                &listing,
                 &user,
-                filter,
                 request_language(),
-                chrono::Utc::now(),
-            )
-            .await
+                now,
+            ))
         }
         .await,
     )
@@ -27,18 +27,17 @@ pub async fn list_events(filter: String) -> Result<Vec<EventSummary>, AppError> 
 
 #[server(prefix = "/api", endpoint = "get_event")]
 pub async fn get_event(id: i32) -> Result<EventDetail, AppError> {
-    use crate::ssr::{auth::*, services::EventService};
+    use crate::ssr::{auth::*, present, services::EventService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            EventService::detail(
-                &state()?.db,
+            let record = EventService::record(&state()?.db, id).await?;
+            Ok(present::event_detail(
+                &record,
                 &user,
-                id,
                 request_language(),
                 chrono::Utc::now(),
-            )
-            .await
+            ))
         }
         .await,
     )
@@ -46,11 +45,12 @@ pub async fn get_event(id: i32) -> Result<EventDetail, AppError> {
 
 #[server(prefix = "/api", endpoint = "get_event_form")]
 pub async fn get_event_form(id: i32) -> Result<EventForm, AppError> {
-    use crate::ssr::{auth::*, services::EventService};
+    use crate::ssr::{auth::*, present, services::EventService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            EventService::form(&state()?.db, &user, id).await
+            let model = EventService::for_editing(&state()?.db, &user, id).await?;
+            Ok(present::event_form(&model))
         }
         .await,
     )

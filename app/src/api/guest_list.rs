@@ -7,11 +7,12 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "get_guest_list")]
 pub async fn get_guest_list(event_id: i32) -> Result<GuestListDto, AppError> {
-    use crate::ssr::{auth::*, services::GuestListService};
+    use crate::ssr::{auth::*, present, services::GuestListService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            GuestListService::guest_list(&state()?.db, &user, event_id, chrono::Utc::now()).await
+            let record = GuestListService::record(&state()?.db, &user, event_id).await?;
+            Ok(present::guest_list(&record, &user, chrono::Utc::now()))
         }
         .await,
     )

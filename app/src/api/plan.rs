@@ -74,13 +74,16 @@ pub async fn set_task_done(task_id: i32, done: bool) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "get_home")]
 pub async fn get_home() -> Result<HomeDto, AppError> {
-    use crate::ssr::{auth::*, services::GuestListService, services::PlanService};
+    use crate::ssr::{auth::*, present, services::GuestListService, services::PlanService};
     crate::api::finish(
         async {
             let user = require_user().await?;
             let db = state()?.db;
             Ok(HomeDto {
-                decisions: GuestListService::my_decisions(&db, &user, request_language()).await?,
+                decisions: present::my_decisions(
+                    &GuestListService::my_decisions(&db, &user).await?,
+                    request_language(),
+                ),
                 tasks: PlanService::my_open_tasks(&db, &user).await?,
             })
         }

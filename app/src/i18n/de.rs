@@ -318,6 +318,9 @@ pub fn get(key: &str) -> Option<&'static str> {
         "activity.nomination_edited" => "bearbeitete die Nominierung von",
         "activity.withdrawn" => "zog die Nominierung zurück von",
         "activity.decided" => "entschied über",
+        // presentation layer
+        "place.online" => "Online",
+        "place.hybrid" => "{venue} + online",
         _ => return None,
     })
 }

@@ -319,6 +319,9 @@ pub const KEYS: &[&str] = &[
     "activity.nomination_edited",
     "activity.withdrawn",
     "activity.decided",
+    // presentation layer
+    "place.online",
+    "place.hybrid",
 ];
 
 pub fn get(key: &str) -> Option<&'static str> {
@@ -639,6 +642,9 @@ pub fn get(key: &str) -> Option<&'static str> {
         "activity.nomination_edited" => "edited the nomination of",
         "activity.withdrawn" => "withdrew the nomination of",
         "activity.decided" => "decided on",
+        // presentation layer
+        "place.online" => "Online",
+        "place.hybrid" => "{venue} + online",
         _ => return None,
     })
 }

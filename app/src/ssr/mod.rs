@@ -3,6 +3,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod markdown;
+pub mod present;
 pub mod seed;
 pub mod services;
 pub mod state;

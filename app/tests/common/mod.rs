@@ -171,3 +171,58 @@ pub fn plan() -> EventInput {
         language: "en".into(),
     }
 }
+
+/// What pages show: a service's answer passed through the presentation layer, as the server
+/// functions do.
+pub mod shown {
+    use app::api::dto::{DecisionRow, EventDetail, EventSummary, GuestListDto};
+    use app::error::AppError;
+    use app::i18n::Lang;
+    use app::ssr::auth::CurrentUser;
+    use app::ssr::present;
+    use app::ssr::services::events::EventFilter;
+    use app::ssr::services::{EventService, GuestListService};
+    use chrono::{DateTime, Utc};
+    use sea_orm::DatabaseConnection;
+
+    pub async fn event_list(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        filter: EventFilter,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EventSummary>, AppError> {
+        let listing = EventService::list(db, actor, filter, now).await?;
+        Ok(present::event_summaries(&listing, actor, lang, now))
+    }
+
+    pub async fn event_detail(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        id: i32,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> Result<EventDetail, AppError> {
+        let record = EventService::record(db, id).await?;
+        Ok(present::event_detail(&record, actor, lang, now))
+    }
+
+    pub async fn guest_list(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<GuestListDto, AppError> {
+        let record = GuestListService::record(db, actor, event_id).await?;
+        Ok(present::guest_list(&record, actor, now))
+    }
+
+    pub async fn my_decisions(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        lang: Lang,
+    ) -> Result<Vec<DecisionRow>, AppError> {
+        let record = GuestListService::my_decisions(db, actor).await?;
+        Ok(present::my_decisions(&record, lang))
+    }
+}

@@ -1,23 +1,16 @@
 //! Events: the shared plan, its status, comments and the activity log.
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::api::dto::{
-    ActivityDto, AgendaLine, CommentDto, EventDetail, EventForm, EventSummary, TimelineEntry,
-};
-use crate::domain::{
-    format_local_datetime, local_to_utc, AgendaItem, EventInput, EventKind, EventPlan, EventStatus,
-    Role,
-};
+use std::collections::HashMap;
+
+use crate::domain::{format_local_datetime, AgendaItem, EventInput, EventPlan, EventStatus};
 use crate::error::AppError;
-use crate::i18n::{format_instant, format_local, relative, Lang};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::{activity, comment, event};
-use crate::ssr::markdown::to_safe_html;
+use crate::ssr::entities::{activity, comment, event, user};
 use crate::ssr::services::UserService;
 
 pub struct EventService;
@@ -44,11 +37,8 @@ impl EventFilter {
 
 pub const MAX_COMMENT_CHARS: usize = 5_000;
 
-fn tz_of(model: &event::Model) -> Tz {
-    model.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
-
-fn agenda_of(model: &event::Model) -> Vec<AgendaItem> {
+/// The stored agenda (JSON) as domain items.
+pub fn agenda_of(model: &event::Model) -> Vec<AgendaItem> {
     serde_json::from_str(&model.agenda).unwrap_or_default()
 }
 
@@ -113,14 +103,6 @@ fn require_editor(actor: &CurrentUser) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden)
-    }
-}
-
-fn place_of(model: &event::Model) -> String {
-    match (model.kind, &model.venue_name) {
-        (EventKind::Online, _) | (_, None) => "Online".to_string(),
-        (EventKind::Hybrid, Some(venue)) => format!("{venue} + online"),
-        (EventKind::OnSite, Some(venue)) => venue.clone(),
     }
 }
 
@@ -325,13 +307,13 @@ impl EventService {
         .await?)
     }
 
+    /// The events a list shows, with the people it names (owners).
     pub async fn list(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         filter: EventFilter,
-        lang: Lang,
         now: DateTime<Utc>,
-    ) -> Result<Vec<EventSummary>, AppError> {
+    ) -> Result<EventListing, AppError> {
         let mut query = event::Entity::find();
         query = match filter {
             EventFilter::Upcoming => query
@@ -346,40 +328,13 @@ impl EventService {
             EventFilter::All => query.order_by_asc(event::Column::StartsAt),
         };
         let events = query.all(db).await?;
-        let owners = UserService::names(db, events.iter().map(|e| e.owner_id)).await?;
-        Ok(events
-            .iter()
-            .map(|e| {
-                let tz = tz_of(e);
-                EventSummary {
-                    id: e.id,
-                    title: e.title.clone(),
-                    kind: e.kind,
-                    status: e.status,
-                    when: format_local(lang, &e.starts_local, tz),
-                    starts_in: relative(lang, now, e.starts_at),
-                    place: place_of(e),
-                    capacity: e.capacity,
-                    owner_name: owners
-                        .get(&e.owner_id)
-                        .map(|u| u.name.clone())
-                        .unwrap_or_default(),
-                    mine: e.owner_id == actor.id,
-                }
-            })
-            .collect())
+        let people = UserService::names(db, events.iter().map(|e| e.owner_id)).await?;
+        Ok(EventListing { events, people })
     }
 
-    /// Everything the event page shows, in the event's time zone.
-    pub async fn detail(
-        db: &DatabaseConnection,
-        actor: &CurrentUser,
-        id: i32,
-        lang: Lang,
-        now: DateTime<Utc>,
-    ) -> Result<EventDetail, AppError> {
-        let model = Self::find(db, id).await?;
-        let tz = tz_of(&model);
+    /// One event with its comments, activity (newest first) and the people they name.
+    pub async fn record(db: &DatabaseConnection, id: i32) -> Result<EventRecord, AppError> {
+        let event = Self::find(db, id).await?;
         let comments = comment::Entity::find()
             .filter(comment::Column::EventId.eq(id))
             .order_by_asc(comment::Column::CreatedAt)
@@ -398,129 +353,38 @@ impl EventService {
                 .iter()
                 .map(|c| c.author_id)
                 .chain(activities.iter().map(|a| a.user_id))
-                .chain([model.owner_id]),
+                .chain([event.owner_id]),
         )
         .await?;
-        let name_of = |user_id: i32| {
-            people
-                .get(&user_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default()
-        };
-
-        let mut timeline = Vec::new();
-        let mut point = |key: &str, local: chrono::NaiveDateTime| {
-            if let Some(instant) = local_to_utc(&local, tz) {
-                timeline.push((
-                    instant,
-                    TimelineEntry {
-                        label_key: key.to_string(),
-                        when: format_local(lang, &local, tz),
-                        relative: relative(lang, now, instant),
-                        past: instant < now,
-                    },
-                ));
-            }
-        };
-        if let Some(d) = model.nomination_deadline_local {
-            point("timeline.nominations", d);
-        }
-        if let Some(d) = model.rsvp_deadline_local {
-            point("timeline.rsvp", d);
-        }
-        point("timeline.start", model.starts_local);
-        point("timeline.end", model.ends_local);
-        timeline.sort_by_key(|(instant, _)| *instant);
-
-        let status = model.status;
-        let can_edit = actor.role.can_edit_events();
-        Ok(EventDetail {
-            id: model.id,
-            title: model.title.clone(),
-            kind: model.kind,
-            status,
-            brief_html: to_safe_html(&model.brief),
-            agenda: agenda_of(&model)
-                .into_iter()
-                .map(|item| AgendaLine {
-                    time: item.time.format("%H:%M").to_string(),
-                    title: item.title,
-                })
-                .collect(),
-            venue_name: model.venue_name.clone(),
-            venue_address: model.venue_address.clone(),
-            join_url: model.join_url.clone(),
-            when: format_local(lang, &model.starts_local, tz),
-            until: format_local(lang, &model.ends_local, tz),
-            time_zone: model.time_zone.clone(),
-            capacity: model.capacity,
-            language: model.language.clone(),
-            owner_name: name_of(model.owner_id),
-            timeline: timeline.into_iter().map(|(_, entry)| entry).collect(),
-            comments: comments
-                .iter()
-                .map(|c| CommentDto {
-                    id: c.id,
-                    author_name: name_of(c.author_id),
-                    author_role: people
-                        .get(&c.author_id)
-                        .and_then(|u| Role::parse(&u.role))
-                        .unwrap_or(Role::Sales),
-                    body: c.body.clone(),
-                    when: format_instant(lang, &c.created_at, tz),
-                })
-                .collect(),
-            activity: activities
-                .iter()
-                .map(|a| ActivityDto {
-                    user_name: name_of(a.user_id),
-                    action: a.action.clone(),
-                    field: a.field.clone(),
-                    old_value: a.old_value.clone(),
-                    new_value: a.new_value.clone(),
-                    when: format_instant(lang, &a.created_at, tz),
-                })
-                .collect(),
-            can_edit: can_edit && status.is_editable(),
-            next_states: if can_edit {
-                status.next_states()
-            } else {
-                Vec::new()
-            },
+        Ok(EventRecord {
+            event,
+            comments,
+            activities,
+            people,
         })
     }
 
-    /// The event as its edit form shows it; only for those who may edit.
-    pub async fn form(
+    /// The event to edit; only for those who may edit.
+    pub async fn for_editing(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         id: i32,
-    ) -> Result<EventForm, AppError> {
+    ) -> Result<event::Model, AppError> {
         require_editor(actor)?;
-        let model = Self::find(db, id).await?;
-        let opt_time = |v: &Option<chrono::NaiveDateTime>| {
-            v.map(|d| format_local_datetime(&d)).unwrap_or_default()
-        };
-        Ok(EventForm {
-            id: model.id,
-            version: model.version,
-            status: model.status,
-            input: EventInput {
-                title: model.title.clone(),
-                kind: model.kind.as_str().to_string(),
-                brief: model.brief.clone(),
-                agenda: AgendaItem::to_lines(&agenda_of(&model)),
-                venue_name: model.venue_name.clone().unwrap_or_default(),
-                venue_address: model.venue_address.clone().unwrap_or_default(),
-                join_url: model.join_url.clone().unwrap_or_default(),
-                starts_at: format_local_datetime(&model.starts_local),
-                ends_at: format_local_datetime(&model.ends_local),
-                time_zone: model.time_zone.clone(),
-                capacity: model.capacity.to_string(),
-                nomination_deadline: opt_time(&model.nomination_deadline_local),
-                rsvp_deadline: opt_time(&model.rsvp_deadline_local),
-                language: model.language.clone(),
-            },
-        })
+        Self::find(db, id).await
     }
+}
+
+/// Events for a list, and the users they name.
+pub struct EventListing {
+    pub events: Vec<event::Model>,
+    pub people: HashMap<i32, user::Model>,
+}
+
+/// One event with everything its page shows.
+pub struct EventRecord {
+    pub event: event::Model,
+    pub comments: Vec<comment::Model>,
+    pub activities: Vec<activity::Model>,
+    pub people: HashMap<i32, user::Model>,
 }

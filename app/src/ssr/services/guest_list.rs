@@ -8,13 +8,12 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
+use crate::api::dto::QuotaRow;
 use crate::domain::{
     local_to_utc, nomination_refusal, Answer, Decision, InlineContact, InvitationState, Nomination,
-    NominationBlock, NominationState, Nominee, Priority, Role,
+    NominationState, Nominee, Priority, Role,
 };
 use crate::error::AppError;
-use crate::i18n::{format_instant, Lang};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::{account, activity, contact, event, guest, quota, user};
 use crate::ssr::services::EventService;
@@ -649,13 +648,13 @@ impl GuestListService {
         Ok(guest_ids.len())
     }
 
-    /// The guest list as the signed-in user may see and work on it.
-    pub async fn guest_list(
+    /// The guest list of an event with everything its table names: contacts, accounts, reps,
+    /// quotas, and for a rep the directory's contacts to choose from (with their owners).
+    pub async fn record(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         event_id: i32,
-        now: DateTime<Utc>,
-    ) -> Result<GuestListDto, AppError> {
+    ) -> Result<GuestListRecord, AppError> {
         let event = EventService::find(db, event_id).await?;
         let guests = guest::Entity::find()
             .filter(guest::Column::EventId.eq(event_id))
@@ -692,8 +691,6 @@ impl GuestListService {
             .order_by_asc(user::Column::Name)
             .all(db)
             .await?;
-        let nominators =
-            super::UserService::names(db, guests.iter().map(|g| g.nominated_by)).await?;
         let quotas: HashMap<i32, u32> = quota::Entity::find()
             .filter(quota::Column::EventId.eq(event_id))
             .all(db)
@@ -701,138 +698,46 @@ impl GuestListService {
             .into_iter()
             .map(|q| (q.user_id, q.seats.max(0) as u32))
             .collect();
-        let used = |rep: i32| {
-            guests
-                .iter()
-                .filter(|g| g.nominated_by == rep && g.state.uses_seat())
-                .count() as u32
-        };
-        let quota_rows: Vec<QuotaRow> = reps
-            .iter()
-            .map(|rep| QuotaRow {
-                user_id: rep.id,
-                rep_name: rep.name.clone(),
-                seats: quotas.get(&rep.id).copied().unwrap_or(0),
-                used: used(rep.id),
-            })
-            .collect();
-        let rows = guests
-            .iter()
-            .filter_map(|g| {
-                let person = contacts.get(&g.contact_id)?;
-                Some(GuestRow {
-                    id: g.id,
-                    contact_id: person.id,
-                    contact_name: contact_name(person),
-                    contact_email: person.email.clone(),
-                    account_name: person.account_id.and_then(|id| accounts.get(&id).cloned()),
-                    rep_id: g.nominated_by,
-                    rep_name: nominators
-                        .get(&g.nominated_by)
-                        .map(|u| u.name.clone())
-                        .unwrap_or_default(),
-                    priority: g.priority,
-                    reason: g.reason.clone(),
-                    state: g.state,
-                    decision_reason: g.decision_reason.clone(),
-                    mine: g.nominated_by == actor.id,
-                })
-            })
-            .collect::<Vec<_>>();
-        let approved = rows
-            .iter()
-            .filter(|r| r.state == NominationState::Approved)
-            .count() as u32;
-
-        let is_rep = actor.role == Role::Sales;
-        let my_quota = is_rep.then(|| QuotaRow {
-            user_id: actor.id,
-            rep_name: actor.name.clone(),
-            seats: quotas.get(&actor.id).copied().unwrap_or(0),
-            used: used(actor.id),
-        });
-        let nomination_blocked = my_quota.as_ref().and_then(|q| {
-            nomination_refusal(
-                event.status,
-                nomination_deadline(&event),
-                now,
-                q.seats,
-                q.used,
-            )
-        });
-        // a rep nominates their own contacts and nobody's; another rep's are shown, marked
-        let my_contacts = if is_rep {
-            let on_list: HashMap<i32, ()> = guests.iter().map(|g| (g.contact_id, ())).collect();
-            let candidates = contact::Entity::find()
+        let candidates = if actor.role == Role::Sales {
+            contact::Entity::find()
                 .order_by_asc(contact::Column::LastName)
                 .order_by_asc(contact::Column::FirstName)
                 .limit(3000)
                 .all(db)
-                .await?;
-            let owners =
-                super::UserService::names(db, candidates.iter().filter_map(|c| c.owner_id)).await?;
-            let mut options: Vec<(u8, ContactOption)> = candidates
-                .into_iter()
-                .map(|c| {
-                    let nominee = Nominee::of(c.owner_id, actor.id);
-                    let blocked = if c.unsubscribed_at.is_some() {
-                        Some(NominationBlock::Unsubscribed)
-                    } else if on_list.contains_key(&c.id) {
-                        Some(NominationBlock::OnTheList)
-                    } else if let Nominee::OwnedByOther(owner) = nominee {
-                        Some(NominationBlock::OwnedBy(
-                            owners
-                                .get(&owner)
-                                .map(|u| u.name.clone())
-                                .unwrap_or_default(),
-                        ))
-                    } else {
-                        None
-                    };
-                    let rank = match nominee {
-                        Nominee::Own => 0,
-                        Nominee::Unowned => 1,
-                        Nominee::OwnedByOther(_) => 2,
-                    };
-                    (
-                        rank,
-                        ContactOption {
-                            id: c.id,
-                            label: format!("{} <{}>", contact_name(&c), c.email),
-                            blocked,
-                        },
-                    )
-                })
-                .collect();
-            // own contacts first, then nobody's, then other reps'; names stay in order within
-            options.sort_by_key(|(rank, _)| *rank);
-            options.into_iter().map(|(_, o)| o).collect()
+                .await?
         } else {
             Vec::new()
         };
-        Ok(GuestListDto {
-            event_id,
-            capacity: event.capacity.max(0) as u32,
-            approved,
-            rows,
-            quotas: quota_rows,
-            my_quota,
-            my_contacts,
-            can_decide: actor.role.can_edit_events(),
-            can_nominate: is_rep,
-            nomination_blocked,
+        let people = super::UserService::names(
+            db,
+            guests
+                .iter()
+                .map(|g| g.nominated_by)
+                .chain(candidates.iter().filter_map(|c| c.owner_id)),
+        )
+        .await?;
+        Ok(GuestListRecord {
+            event,
+            guests,
+            contacts,
+            accounts,
+            reps,
+            quotas,
+            candidates,
+            people,
         })
     }
 
-    /// A rep's nominations that marketing has decided on, newest first (for the home page).
+    /// A rep's nominations that marketing has decided on, newest first (for the home page), with
+    /// their events and contacts.
     pub async fn my_decisions(
         db: &DatabaseConnection,
         actor: &CurrentUser,
-        lang: Lang,
-    ) -> Result<Vec<DecisionRow>, AppError> {
+    ) -> Result<DecisionsRecord, AppError> {
         let decided = guest::Entity::find()
             .filter(guest::Column::NominatedBy.eq(actor.id))
             .filter(guest::Column::DecidedAt.is_not_null())
+            .filter(guest::Column::State.ne(NominationState::Withdrawn))
             .order_by_desc(guest::Column::DecidedAt)
             .limit(20)
             .all(db)
@@ -853,25 +758,41 @@ impl GuestListService {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        Ok(decided
-            .iter()
-            .filter(|g| g.state != NominationState::Withdrawn)
-            .filter_map(|g| {
-                let e = events.get(&g.event_id)?;
-                let c = contacts.get(&g.contact_id)?;
-                let tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
-                Some(DecisionRow {
-                    event_id: e.id,
-                    event_title: e.title.clone(),
-                    contact_name: contact_name(c),
-                    state: g.state,
-                    reason: g.decision_reason.clone(),
-                    when: g
-                        .decided_at
-                        .map(|d| format_instant(lang, &d, tz))
-                        .unwrap_or_default(),
-                })
-            })
-            .collect())
+        Ok(DecisionsRecord {
+            decided,
+            events,
+            contacts,
+        })
     }
+}
+
+/// An event's guest list and everything it names; `present::guest_list` words it.
+pub struct GuestListRecord {
+    pub event: event::Model,
+    pub guests: Vec<guest::Model>,
+    pub contacts: HashMap<i32, contact::Model>,
+    /// account names by id
+    pub accounts: HashMap<i32, String>,
+    /// active sales reps, by name
+    pub reps: Vec<user::Model>,
+    /// seats by rep
+    pub quotas: HashMap<i32, u32>,
+    /// for a rep: the directory's contacts to choose from, by name
+    pub candidates: Vec<contact::Model>,
+    /// nominators and contact owners
+    pub people: HashMap<i32, user::Model>,
+}
+
+impl GuestListRecord {
+    /// The nomination deadline as an instant, if the event has one.
+    pub fn nomination_deadline(&self) -> Option<DateTime<Utc>> {
+        nomination_deadline(&self.event)
+    }
+}
+
+/// A rep's decided nominations with their events and contacts.
+pub struct DecisionsRecord {
+    pub decided: Vec<guest::Model>,
+    pub events: HashMap<i32, event::Model>,
+    pub contacts: HashMap<i32, contact::Model>,
 }

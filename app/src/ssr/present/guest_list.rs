@@ -1,0 +1,158 @@
+//! The guest list as the event page shows it, and a rep's decisions as the home page shows them.
+use chrono::{DateTime, Utc};
+
+use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
+use crate::domain::{nomination_refusal, NominationBlock, NominationState, Nominee, Role};
+use crate::i18n::{format_instant, Lang};
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::entities::contact;
+use crate::ssr::services::guest_list::{DecisionsRecord, GuestListRecord};
+
+fn contact_name(c: &contact::Model) -> String {
+    format!("{} {}", c.first_name, c.last_name)
+}
+
+pub fn guest_list(
+    record: &GuestListRecord,
+    actor: &CurrentUser,
+    now: DateTime<Utc>,
+) -> GuestListDto {
+    let event = &record.event;
+    let guests = &record.guests;
+    let used = |rep: i32| {
+        guests
+            .iter()
+            .filter(|g| g.nominated_by == rep && g.state.uses_seat())
+            .count() as u32
+    };
+    let seats = |rep: i32| record.quotas.get(&rep).copied().unwrap_or(0);
+    let name_of = |user_id: i32| {
+        record
+            .people
+            .get(&user_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let quotas: Vec<QuotaRow> = record
+        .reps
+        .iter()
+        .map(|rep| QuotaRow {
+            user_id: rep.id,
+            rep_name: rep.name.clone(),
+            seats: seats(rep.id),
+            used: used(rep.id),
+        })
+        .collect();
+    let rows: Vec<GuestRow> = guests
+        .iter()
+        .filter_map(|g| {
+            let person = record.contacts.get(&g.contact_id)?;
+            Some(GuestRow {
+                id: g.id,
+                contact_id: person.id,
+                contact_name: contact_name(person),
+                contact_email: person.email.clone(),
+                account_name: person
+                    .account_id
+                    .and_then(|id| record.accounts.get(&id).cloned()),
+                rep_id: g.nominated_by,
+                rep_name: name_of(g.nominated_by),
+                priority: g.priority,
+                reason: g.reason.clone(),
+                state: g.state,
+                decision_reason: g.decision_reason.clone(),
+                mine: g.nominated_by == actor.id,
+            })
+        })
+        .collect();
+    let approved = rows
+        .iter()
+        .filter(|r| r.state == NominationState::Approved)
+        .count() as u32;
+
+    let is_rep = actor.role == Role::Sales;
+    let my_quota = is_rep.then(|| QuotaRow {
+        user_id: actor.id,
+        rep_name: actor.name.clone(),
+        seats: seats(actor.id),
+        used: used(actor.id),
+    });
+    let nomination_blocked = my_quota.as_ref().and_then(|q| {
+        nomination_refusal(
+            event.status,
+            record.nomination_deadline(),
+            now,
+            q.seats,
+            q.used,
+        )
+    });
+    // a rep nominates their own contacts and nobody's; another rep's are shown, marked, so the
+    // rep knows before trying
+    let on_list: std::collections::HashSet<i32> = guests.iter().map(|g| g.contact_id).collect();
+    let mut options: Vec<(u8, ContactOption)> = record
+        .candidates
+        .iter()
+        .map(|c| {
+            let nominee = Nominee::of(c.owner_id, actor.id);
+            let blocked = if c.unsubscribed_at.is_some() {
+                Some(NominationBlock::Unsubscribed)
+            } else if on_list.contains(&c.id) {
+                Some(NominationBlock::OnTheList)
+            } else if let Nominee::OwnedByOther(owner) = nominee {
+                Some(NominationBlock::OwnedBy(name_of(owner)))
+            } else {
+                None
+            };
+            let rank = match nominee {
+                Nominee::Own => 0,
+                Nominee::Unowned => 1,
+                Nominee::OwnedByOther(_) => 2,
+            };
+            (
+                rank,
+                ContactOption {
+                    id: c.id,
+                    label: format!("{} <{}>", contact_name(c), c.email),
+                    blocked,
+                },
+            )
+        })
+        .collect();
+    // own contacts first, then nobody's, then other reps'; names stay in order within each
+    options.sort_by_key(|(rank, _)| *rank);
+    GuestListDto {
+        event_id: event.id,
+        capacity: event.capacity.max(0) as u32,
+        approved,
+        rows,
+        quotas,
+        my_quota,
+        my_contacts: options.into_iter().map(|(_, o)| o).collect(),
+        can_decide: actor.role.can_edit_events(),
+        can_nominate: is_rep,
+        nomination_blocked,
+    }
+}
+
+pub fn my_decisions(record: &DecisionsRecord, lang: Lang) -> Vec<DecisionRow> {
+    record
+        .decided
+        .iter()
+        .filter_map(|g| {
+            let e = record.events.get(&g.event_id)?;
+            let c = record.contacts.get(&g.contact_id)?;
+            let tz = super::events::tz_of(e);
+            Some(DecisionRow {
+                event_id: e.id,
+                event_title: e.title.clone(),
+                contact_name: contact_name(c),
+                state: g.state,
+                reason: g.decision_reason.clone(),
+                when: g
+                    .decided_at
+                    .map(|d| format_instant(lang, &d, tz))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
