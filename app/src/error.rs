@@ -14,6 +14,13 @@ pub enum AppError {
     NotFound,
     #[error("please check the highlighted fields")]
     Validation(Vec<FieldError>),
+    /// A validation error that also carries what the user typed (form name → value), so a page
+    /// rendered after a plain form post without JavaScript can show the form as it was sent.
+    #[error("please check the highlighted fields")]
+    Retype {
+        errors: Vec<FieldError>,
+        typed: Vec<(String, String)>,
+    },
     #[error("please sign in")]
     Unauthorized,
     #[error("you are not allowed to do this")]
@@ -38,7 +45,7 @@ impl AppError {
         use http::StatusCode;
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Retype { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -49,9 +56,42 @@ impl AppError {
 
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            AppError::Validation(errors) => errors.clone(),
+            AppError::Validation(errors) | AppError::Retype { errors, .. } => errors.clone(),
             _ => Vec::new(),
         }
+    }
+
+    /// What the user typed into the form that failed, if the error carries it.
+    pub fn typed(&self) -> &[(String, String)] {
+        match self {
+            AppError::Retype { typed, .. } => typed,
+            _ => &[],
+        }
+    }
+
+    /// A validation error that keeps `input` as typed, under the form names `prefix[field]`
+    /// (or `field` with an empty prefix). Other errors pass unchanged.
+    pub fn keeping<T: Serialize>(self, prefix: &str, input: &T) -> AppError {
+        let AppError::Validation(errors) = self else {
+            return self;
+        };
+        let mut typed = Vec::new();
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(input) {
+            for (field, value) in fields {
+                let text = match value {
+                    serde_json::Value::String(text) => text,
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                let name = if prefix.is_empty() {
+                    field
+                } else {
+                    format!("{prefix}[{field}]")
+                };
+                typed.push((name, text));
+            }
+        }
+        AppError::Retype { errors, typed }
     }
 }
 

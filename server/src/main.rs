@@ -46,7 +46,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = db::connect(&cli.common.database_url).await?;
             db::migrate(&db).await?;
             let user = UserService::create(&db, new).await.map_err(|e| match e {
-                app::error::AppError::Validation(errors) => errors
+                app::error::AppError::Validation(errors)
+                | app::error::AppError::Retype { errors, .. } => errors
                     .iter()
                     .map(|e| format!("{}: {}", e.field, e.message))
                     .collect::<Vec<_>>()

@@ -62,7 +62,9 @@ pub async fn create_event(input: EventInput) -> Result<i32, AppError> {
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let event = EventService::create(&state()?.db, &user, &input).await?;
+            let event = EventService::create(&state()?.db, &user, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/events/{}", event.id));
             Ok(event.id)
         }
@@ -76,7 +78,9 @@ pub async fn update_event(id: i32, version: i32, input: EventInput) -> Result<i3
     crate::api::finish(
         async {
             let user = require_user().await?;
-            EventService::update(&state()?.db, &user, id, version, &input).await?;
+            EventService::update(&state()?.db, &user, id, version, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/events/{id}"));
             Ok(id)
         }

@@ -15,6 +15,9 @@ pub struct FormFeedback {
     pub errors: Signal<Vec<FieldError>>,
     /// the line above the buttons
     pub general: Signal<Option<String>>,
+    /// what the user typed into the form the server refused (a post without JavaScript comes
+    /// back as a new page; this puts the typed values back into the fields)
+    typed: Signal<Vec<(String, String)>>,
 }
 
 /// `server` is the latest answer of whichever server function the form sends.
@@ -48,14 +51,30 @@ where
             focus_first_invalid();
         }
     });
+    let typed = Signal::derive(move || match server.get() {
+        Some(Err(err)) => err.typed().to_vec(),
+        _ => Vec::new(),
+    });
     FormFeedback {
         client_errors,
         errors,
         general,
+        typed,
     }
 }
 
 impl FormFeedback {
+    /// The value a field starts with: what the user typed, when the server refused the form,
+    /// else `stored`.
+    pub fn value(&self, name: &str, stored: String) -> String {
+        self.typed
+            .get_untracked()
+            .into_iter()
+            .find(|(typed_name, _)| typed_name == name)
+            .map(|(_, value)| value)
+            .unwrap_or(stored)
+    }
+
     /// Shows the domain's verdict on what was typed; `true` when the form may be sent.
     pub fn check<T>(&self, verdict: Result<T, Vec<FieldError>>) -> bool {
         match verdict {

@@ -71,7 +71,7 @@ pub fn RoleChip(role: Role) -> impl IntoView {
 pub fn general_error(lang: Lang, err: &crate::error::AppError) -> Option<String> {
     use crate::error::AppError;
     match err {
-        AppError::Validation(errors) => errors
+        AppError::Validation(errors) | AppError::Retype { errors, .. } => errors
             .iter()
             .find(|e| e.field == "form")
             .map(|e| e.message.clone()),

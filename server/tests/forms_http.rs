@@ -1,0 +1,77 @@
+//! Forms without JavaScript: a plain HTML form post that fails comes back as a page with the
+//! problems next to the fields and what the user typed still in them.
+use reqwest::{header, StatusCode};
+
+mod common;
+use common::*;
+
+#[tokio::test]
+async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let form = [
+        ("input[title]", "Dinner & <b>friends</b>"),
+        ("input[kind]", "on_site"),
+        ("input[brief]", "Typed brief"),
+        ("input[agenda]", ""),
+        ("input[venue_name]", "Alte Halle"),
+        ("input[venue_address]", ""),
+        ("input[join_url]", ""),
+        ("input[starts_at]", "2030-01-01T18:00"),
+        ("input[ends_at]", "2030-01-01T17:00"),
+        ("input[time_zone]", "Europe/Berlin"),
+        ("input[capacity]", "0"),
+        ("input[nomination_deadline]", ""),
+        ("input[rsvp_deadline]", ""),
+        ("input[language]", "en"),
+    ];
+    let res = marketing
+        .post(format!("{}/api/create_event", app.base))
+        .header(header::ORIGIN, &app.base)
+        .header(header::REFERER, format!("{}/events/new", app.base))
+        .header(header::ACCEPT, "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        back.starts_with(&format!("{}/events/new?", app.base)),
+        "{back}"
+    );
+
+    let page = marketing
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("End must be after the start."),
+        "the end's problem is shown"
+    );
+    assert!(
+        page.contains("Capacity must be at least 1."),
+        "the capacity's problem is shown"
+    );
+    // typed values come back, escaped
+    assert!(
+        page.contains(r#"value="Dinner &amp; &lt;b&gt;friends&lt;/b&gt;""#),
+        "the typed title is kept"
+    );
+    assert!(
+        page.contains(r#"value="2030-01-01T17:00""#),
+        "the typed end is kept"
+    );
+    assert!(page.contains("Typed brief"), "the typed brief is kept");
+    assert!(
+        !page.contains("<b>friends</b>"),
+        "nothing typed is rendered unescaped"
+    );
+}
