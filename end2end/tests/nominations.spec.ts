@@ -49,6 +49,13 @@ test("sales nominates within a quota of two, marketing approves one and rejects 
   await owen.getByRole("button", { name: "Reject", exact: true }).click();
   await expect(owen.locator(".chip-rejected")).toHaveText("Rejected");
   await expect(page.locator(".capacity")).toContainText("1 approved / 60 seats");
+  // the guest list has a history: who nominated, who decided
+  await page.reload();
+  await hydrated(page);
+  const history = page.locator(".activity");
+  await expect(history).toContainText("Sam Sales nominated Owen Price (A: Evaluating grid software)");
+  await expect(history).toContainText("decided on Priya Shah: Nominated → Approved");
+  await expect(history).toContainText("set the seats of Sam Sales: 0 → 2");
   await signOut(page);
 
   // sales sees both decisions and the reason on the home page and on the event

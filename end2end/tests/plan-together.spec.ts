@@ -59,7 +59,7 @@ test("marketing opens an event and the activity log says who did it", async ({ p
   await page.getByRole("button", { name: "Open for invitations" }).click();
   await expect(page.locator(".event-head .chip-open")).toHaveText("Open");
   await expect(page.locator(".activity li").first()).toContainText("Mia Marketing");
-  await expect(page.locator(".activity li").first()).toContainText("draft → open");
+  await expect(page.locator(".activity li").first()).toContainText("Draft → Open");
 });
 
 test("the UI switches to German and back", async ({ page }) => {
@@ -102,4 +102,33 @@ test("a wrong password is refused with a message and no hint which part was wron
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("#err-password")).toHaveText("Email or password is not correct.");
+});
+
+test("two people edit the same event: the second save is refused, naming who saved first", async ({ browser }) => {
+  const marketing = await (await browser.newContext()).newPage();
+  const admin = await (await browser.newContext()).newPage();
+  for (const [page, email] of [
+    [marketing, "marketing@demo.test"],
+    [admin, "admin@demo.test"],
+  ] as const) {
+    await signIn(page, email);
+    await page.getByRole("link", { name: "All" }).click();
+    await page.getByRole("link", { name: "Logistics Leaders Dinner" }).click();
+    await hydrated(page);
+    await page.getByRole("link", { name: "Edit event" }).click();
+    await expect(page.getByRole("heading", { name: "Edit event" })).toBeVisible();
+    await hydrated(page);
+  }
+  await admin.getByLabel("Capacity (seats)").fill("45");
+  await admin.getByRole("button", { name: "Save" }).click();
+  await expect(admin.getByRole("heading", { name: "Logistics Leaders Dinner" })).toBeVisible();
+
+  await marketing.getByLabel("Capacity (seats)").fill("55");
+  await marketing.getByRole("button", { name: "Save" }).click();
+  await expect(marketing.locator(".form-error")).toContainText("Ada Admin saved this event after you opened the form");
+  await expect(marketing.getByLabel("Capacity (seats)")).toHaveValue("55");
+
+  await admin.reload();
+  await expect(admin.locator(".activity li").first()).toContainText("Ada Admin");
+  await expect(admin.locator(".activity li").first()).toContainText("45");
 });
