@@ -11,10 +11,13 @@ use super::{
     account_names, check_owner, contains_word, flag_filter, is_unique_violation, owner_for,
     parse_id, write_csv, LIST_LIMIT,
 };
-use crate::api::dto::{ContactDetail, ContactEventRow, ContactFormDto, ContactList, ContactRow};
+use crate::api::dto::{
+    ContactActivityRow, ContactDetail, ContactEventRow, ContactFormDto, ContactList, ContactRow,
+};
 use crate::domain::{
-    can_create_directory, can_edit_directory, search_terms, ContactDraft, ContactInput,
-    ContactQuery, FieldError, ImportColumn, Language,
+    can_change_consent, can_create_directory, can_edit_directory, search_terms, ContactAction,
+    ContactDraft, ContactInput, ContactQuery, FieldError, ImportColumn, Language,
+    UnsubscribeSource,
 };
 use crate::error::AppError;
 use crate::i18n::{format_local, Lang};
@@ -156,11 +159,18 @@ impl ContactService {
             .into_iter()
             .map(|e| (e.id, e))
             .collect();
+        let activities = super::ConsentService::activities(db, id).await?;
         let people = UserService::names(
             db,
-            guests.iter().map(|g| g.nominated_by).chain(model.owner_id),
+            guests
+                .iter()
+                .map(|g| g.nominated_by)
+                .chain(model.owner_id)
+                .chain(model.unsubscribed_by)
+                .chain(activities.iter().filter_map(|a| a.user_id)),
         )
         .await?;
+        let name_of = |id: Option<i32>| id.and_then(|id| people.get(&id)).map(|u| u.name.clone());
         let account = match model.account_id {
             Some(account_id) => account::Entity::find_by_id(account_id).one(db).await?,
             None => None,
@@ -201,15 +211,30 @@ impl ContactService {
             language: model.language.clone(),
             account_id: model.account_id,
             account_name: account.map(|a| a.name),
-            owner_name: model
-                .owner_id
-                .and_then(|id| people.get(&id))
-                .map(|u| u.name.clone()),
+            owner_name: name_of(model.owner_id),
             unsubscribed_at: model
                 .unsubscribed_at
                 .map(|at| crate::i18n::format_instant(lang, &at, chrono_tz::UTC)),
+            unsubscribe_source: model
+                .unsubscribe_source
+                .as_deref()
+                .and_then(UnsubscribeSource::parse),
+            unsubscribed_by: name_of(model.unsubscribed_by),
+            unsubscribe_note: model.unsubscribe_note.clone(),
+            can_change_consent: can_change_consent(actor.role),
             can_edit: can_edit_directory(actor.role, actor.id, model.owner_id),
             events: rows.into_iter().map(|(_, row)| row).collect(),
+            activities: activities
+                .iter()
+                .filter_map(|a| {
+                    Some(ContactActivityRow {
+                        when: crate::i18n::format_instant(lang, &a.created_at, chrono_tz::UTC),
+                        action: ContactAction::parse(&a.action)?,
+                        who: name_of(a.user_id),
+                        note: a.note.clone(),
+                    })
+                })
+                .collect(),
         })
     }
 
@@ -235,11 +260,6 @@ impl ContactService {
                 language: model.language.clone(),
                 account_id: id_text(model.account_id),
                 owner_id: id_text(model.owner_id),
-                unsubscribed: if model.unsubscribed_at.is_some() {
-                    "on".into()
-                } else {
-                    String::new()
-                },
             },
         })
     }
@@ -308,7 +328,8 @@ impl ContactService {
         let now = Utc::now();
         let mut active = contact::ActiveModel {
             owner_id: Set(draft.owner_id),
-            unsubscribed_at: Set(draft.unsubscribed.then_some(now)),
+            // consent is the contact's: a new contact is subscribed until they or an admin say not
+            unsubscribed_at: Set(None),
             created_at: Set(now),
             ..Default::default()
         };
@@ -338,15 +359,10 @@ impl ContactService {
         let mut draft = ContactDraft::parse(input).map_err(AppError::Validation)?;
         draft.owner_id = owner_for(actor, draft.owner_id, existing.owner_id)?;
         Self::check_references(db, &draft, Some(id)).await?;
-        let unsubscribed_at = match (draft.unsubscribed, existing.unsubscribed_at) {
-            (true, Some(at)) => Some(at),
-            (true, None) => Some(Utc::now()),
-            (false, _) => None,
-        };
         let mut active = existing.into_active_model();
         Self::apply(&mut active, &draft);
         active.owner_id = Set(draft.owner_id);
-        active.unsubscribed_at = Set(unsubscribed_at);
+        // consent is not touched here: only the contact or an admin changes it (`ConsentService`)
         active.update(db).await.map_err(|err| {
             if is_unique_violation(&err) {
                 AppError::field("email", "A contact with this email already exists.")

@@ -1,6 +1,7 @@
 //! The shared customer directory, split by job: `contacts` and `accounts` (lists, pages, create,
-//! edit, CSV export), `import` (CSV preview without writing, then one transaction written in
-//! chunks) and `jobs` (imports running in this process). What they share lives here.
+//! edit, CSV export), `consent` (the contact's unsubscribe link and admins, nobody else),
+//! `import` (CSV preview without writing, then one transaction written in chunks) and `jobs`
+//! (imports running in this process). What they share lives here.
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -12,11 +13,13 @@ use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::{account, user};
 
 mod accounts;
+mod consent;
 mod contacts;
 mod import;
 pub mod jobs;
 
 pub use accounts::AccountService;
+pub use consent::ConsentService;
 pub use contacts::ContactService;
 pub use import::{ImportPlan, ImportService, MAX_SHOWN_ERRORS};
 
