@@ -7,7 +7,9 @@ use app::domain::{AccountInput, AccountQuery, ContactInput, ContactQuery, Role};
 use app::error::AppError;
 use app::i18n::Lang;
 use app::ssr::entities::{account, contact, guest};
-use app::ssr::services::{AccountService, ContactService, EventService, ImportService};
+use app::ssr::services::{
+    AccountService, ConsentService, ContactService, EventService, ImportService,
+};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -194,29 +196,6 @@ on_both_databases!(
 );
 
 on_both_databases!(
-    unsubscribing_keeps_its_first_time_and_can_be_undone,
-    |db: DatabaseConnection| async move {
-        let team = team(&db).await;
-        let mut input = jana();
-        input.unsubscribed = "on".into();
-        let created = ContactService::create(&db, &team.sales, &input)
-            .await
-            .unwrap();
-        let since = created.unsubscribed_at.expect("unsubscribed");
-        input.title = "CEO".into();
-        let again = ContactService::update(&db, &team.sales, created.id, &input)
-            .await
-            .unwrap();
-        assert_eq!(again.unsubscribed_at, Some(since));
-        input.unsubscribed = String::new();
-        let back = ContactService::update(&db, &team.sales, created.id, &input)
-            .await
-            .unwrap();
-        assert!(back.unsubscribed_at.is_none());
-    }
-);
-
-on_both_databases!(
     the_contacts_list_searches_names_emails_and_accounts_and_filters,
     |db: DatabaseConnection| async move {
         let team = team(&db).await;
@@ -228,7 +207,7 @@ on_both_databases!(
         ContactService::create(&db, &team.sales, &jana)
             .await
             .unwrap();
-        ContactService::create(
+        let priya = ContactService::create(
             &db,
             &team.marketing,
             &ContactInput {
@@ -236,12 +215,14 @@ on_both_databases!(
                 last_name: "Shah".into(),
                 email: "priya@brightpath.example".into(),
                 language: "en".into(),
-                unsubscribed: "on".into(),
                 ..Default::default()
             },
         )
         .await
         .unwrap();
+        ConsentService::unsubscribe_by_contact(&db, priya.id, Utc::now())
+            .await
+            .unwrap();
         let search = |q: &str| ContactQuery {
             q: q.into(),
             ..Default::default()
@@ -337,8 +318,8 @@ on_both_databases!(
         assert_eq!(row.event_id, event.id);
         assert_eq!(row.title, "Customer evening");
         assert_eq!(row.when, "Sun 10 Mar 2030, 18:00 CET");
-        assert_eq!(row.state, "approved");
-        assert_eq!(row.answer, "accepted");
+        assert_eq!(row.state, app::domain::NominationState::Approved);
+        assert_eq!(row.answer, app::domain::Answer::Accepted);
         assert!(row.checked_in.is_some());
         assert_eq!(row.nominated_by, team.sales.name);
     }
@@ -489,8 +470,10 @@ on_both_databases!(
             .unwrap();
         let mut input = jana();
         input.email = "jana@nordwind.example".into();
-        input.unsubscribed = "on".into();
-        let existing = ContactService::create(&db, &team.marketing, &input)
+        let created = ContactService::create(&db, &team.marketing, &input)
+            .await
+            .unwrap();
+        let existing = ConsentService::unsubscribe_by_contact(&db, created.id, Utc::now())
             .await
             .unwrap();
         let file =

@@ -6,6 +6,7 @@ mod m20261127_000002_create_directory;
 mod m20261127_000003_create_events;
 mod m20261127_000004_index_directory;
 mod m20261127_000005_create_guest_list;
+mod m20261127_000006_contact_consent;
 mod m20261127_000007_concurrency;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_events::Migration),
             Box::new(m20261127_000004_index_directory::Migration),
             Box::new(m20261127_000005_create_guest_list::Migration),
+            Box::new(m20261127_000006_contact_consent::Migration),
             Box::new(m20261127_000007_concurrency::Migration),
         ]
     }

@@ -7,7 +7,7 @@ use crate::api::dto::{
     AccountDetail, AccountFormDto, AccountList, ContactDetail, ContactFormDto, ContactList,
     DirectoryOptions, ImportJobStatus, ImportPreview,
 };
-use crate::domain::{AccountInput, AccountQuery, ContactInput, ContactQuery};
+use crate::domain::{AccountInput, AccountQuery, ConsentInput, ContactInput, ContactQuery};
 use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "get_directory_options")]
@@ -79,6 +79,22 @@ pub async fn update_contact(id: i32, input: ContactInput) -> Result<i32, AppErro
         async {
             let user = require_user().await?;
             ContactService::update(&state()?.db, &user, id, &input).await?;
+            leptos_axum::redirect(&format!("/contacts/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// An admin unsubscribes or resubscribes a contact, with a reason (everyone else gets 403).
+#[server(prefix = "/api", endpoint = "change_consent")]
+pub async fn change_consent(id: i32, input: ConsentInput) -> Result<i32, AppError> {
+    use crate::ssr::{auth::*, services::ConsentService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            ConsentService::change_by_admin(&state()?.db, &user, id, &input, chrono::Utc::now())
+                .await?;
             leptos_axum::redirect(&format!("/contacts/{id}"));
             Ok(id)
         }

@@ -248,10 +248,8 @@ pub struct ContactEventRow {
     pub title: String,
     /// in the event's own zone
     pub when: String,
-    /// `nominated`, `approved`, `rejected`, `waitlisted`, `withdrawn`
-    pub state: String,
-    /// `none`, `accepted`, `declined`
-    pub answer: String,
+    pub state: crate::domain::NominationState,
+    pub answer: crate::domain::Answer,
     pub checked_in: Option<String>,
     pub nominated_by: String,
 }
@@ -268,9 +266,30 @@ pub struct ContactDetail {
     pub account_id: Option<i32>,
     pub account_name: Option<String>,
     pub owner_name: Option<String>,
+    /// when the contact unsubscribed (UTC), if they did
     pub unsubscribed_at: Option<String>,
+    /// how: through the link in an email, or by an admin
+    pub unsubscribe_source: Option<crate::domain::UnsubscribeSource>,
+    /// the admin who unsubscribed the contact, and their reason
+    pub unsubscribed_by: Option<String>,
+    pub unsubscribe_note: Option<String>,
+    /// admins may unsubscribe or resubscribe the contact, with a reason
+    pub can_change_consent: bool,
     pub can_edit: bool,
     pub events: Vec<ContactEventRow>,
+    /// the contact's activity log (consent changes), newest first
+    pub activities: Vec<ContactActivityRow>,
+}
+
+/// One row of a contact's activity log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactActivityRow {
+    /// when (UTC)
+    pub when: String,
+    pub action: crate::domain::ContactAction,
+    /// the team member who acted; none when the contact acted themselves
+    pub who: Option<String>,
+    pub note: Option<String>,
 }
 
 /// A contact as its edit form shows it.
@@ -353,6 +372,8 @@ pub struct ImportJobStatus {
     pub done: u64,
     pub finished: bool,
     pub failed: bool,
+    /// why it failed (`Internal` also when the import task panicked)
+    pub error: Option<crate::error::AppError>,
     /// what was written, once finished
     pub result: Option<ImportPreview>,
 }

@@ -82,11 +82,12 @@ pub fn ExportLink(href: String) -> impl IntoView {
     }
 }
 
-pub fn answer_key(answer: &str) -> &'static str {
+pub fn answer_key(answer: crate::domain::Answer) -> &'static str {
+    use crate::domain::Answer;
     match answer {
-        "accepted" => "contacts.answer_accepted",
-        "declined" => "contacts.answer_declined",
-        _ => "contacts.answer_none",
+        Answer::Accepted => "contacts.answer_accepted",
+        Answer::Declined => "contacts.answer_declined",
+        Answer::None => "contacts.answer_none",
     }
 }
 

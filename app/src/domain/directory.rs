@@ -114,8 +114,8 @@ pub struct ContactInput {
     pub account_id: String,
     /// the owner's user id; only marketing and admins may choose it
     pub owner_id: String,
-    /// a checkbox: "on" (or "true") when ticked, absent otherwise
-    pub unsubscribed: String,
+    // No unsubscribed flag: consent belongs to the contact (see `consent`). A form that still
+    // sends one has it ignored, since unknown fields are dropped when the input is read.
 }
 
 /// A contact that satisfies every rule that needs no database.
@@ -129,7 +129,6 @@ pub struct ContactDraft {
     pub language: Language,
     pub account_id: Option<i32>,
     pub owner_id: Option<i32>,
-    pub unsubscribed: bool,
 }
 
 impl ContactDraft {
@@ -165,10 +164,6 @@ impl ContactDraft {
         }
         let account_id = optional_id(&mut errors, "account_id", "Account", &input.account_id);
         let owner_id = optional_id(&mut errors, "owner_id", "Owner", &input.owner_id);
-        let unsubscribed = parse_flag(&input.unsubscribed);
-        if unsubscribed.is_none() {
-            errors.add("unsubscribed", "Unsubscribed must be yes or no.");
-        }
         errors.into_result(|| ContactDraft {
             first_name,
             last_name,
@@ -178,7 +173,6 @@ impl ContactDraft {
             language: language.expect("checked"),
             account_id,
             owner_id,
-            unsubscribed: unsubscribed.expect("checked"),
         })
     }
 }
@@ -511,7 +505,6 @@ mod tests {
             language: "de".into(),
             account_id: "3".into(),
             owner_id: "".into(),
-            unsubscribed: "".into(),
         }
     }
 
@@ -522,7 +515,6 @@ mod tests {
         assert_eq!(draft.language, Language::De);
         assert_eq!(draft.account_id, Some(3));
         assert_eq!(draft.owner_id, None);
-        assert!(!draft.unsubscribed);
     }
 
     #[test]
@@ -536,7 +528,6 @@ mod tests {
             language: "fr".into(),
             account_id: "abc".into(),
             owner_id: "-1".into(),
-            unsubscribed: "maybe".into(),
         })
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -550,21 +541,18 @@ mod tests {
                 "phone",
                 "language",
                 "account_id",
-                "owner_id",
-                "unsubscribed"
+                "owner_id"
             ]
         );
         assert!(errors.iter().all(|e| !e.message.is_empty()));
     }
 
     #[test]
-    fn an_unticked_checkbox_and_an_empty_language_are_fine() {
+    fn an_empty_language_is_english() {
         let mut input = contact();
         input.language = String::new();
-        input.unsubscribed = "on".into();
         let draft = ContactDraft::parse(&input).unwrap();
         assert_eq!(draft.language, Language::En);
-        assert!(draft.unsubscribed);
     }
 
     #[test]

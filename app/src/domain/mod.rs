@@ -2,6 +2,7 @@
 //!
 //! Nothing here depends on leptos, sea-orm or the network, so the browser (hydrate build) and the
 //! server (ssr build) run exactly the same checks.
+pub mod consent;
 pub mod directory;
 pub mod event;
 pub mod field;
@@ -10,6 +11,7 @@ pub mod guest_list;
 pub mod task;
 pub mod user;
 
+pub use consent::*;
 pub use directory::*;
 pub use event::*;
 pub use field::*;

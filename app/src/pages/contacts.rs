@@ -1,20 +1,24 @@
 //! Contacts: the searchable list (filters live in the URL, so they work without JavaScript), one
-//! contact with every event it was nominated to, and the create/edit form.
+//! contact with every event it was nominated to and its consent (with the admin's form and the
+//! log), and the create/edit form (which has no unsubscribed field: consent is the contact's).
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::directory::{
-    get_contact, get_contact_form, get_directory_options, list_contacts, CreateContact,
-    UpdateContact,
+    get_contact, get_contact_form, get_directory_options, list_contacts, ChangeConsent,
+    CreateContact, UpdateContact,
 };
-use crate::api::dto::{ContactDetail, ContactRow, DirectoryOptions};
+use crate::api::dto::{ContactActivityRow, ContactDetail, ContactRow, DirectoryOptions};
 use crate::components::{
-    answer_key, form_feedback, use_lang, CheckboxField, ExportLink, FilterSelect, SelectField,
+    answer_key, form_feedback, use_lang, ExportLink, FilterSelect, SelectField, TextArea,
     TextField, UnsubscribedChip,
 };
-use crate::domain::{ContactInput, ContactQuery, NominationState};
+use crate::domain::{
+    ContactAction, ContactInput, ContactQuery, FieldError, UnsubscribeSource,
+    CONSENT_REASON_REQUIRED, CONSENT_REASON_TOO_LONG,
+};
 use crate::i18n::{t, Lang};
 use crate::pages::errors::{ErrorView, ForbiddenView};
 use crate::pages::event_guests::NominationChip;
@@ -297,12 +301,16 @@ fn id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
 pub fn ContactPage() -> impl IntoView {
     let lang = use_lang();
     let id = id_param();
-    let contact = Resource::new(id, get_contact);
+    let change = ServerAction::<ChangeConsent>::new();
+    let contact = Resource::new(
+        move || (id(), change.version().get()),
+        |(id, _)| get_contact(id),
+    );
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match contact.await {
-                    Ok(detail) => view! { <ContactView detail /> }.into_any(),
+                    Ok(detail) => view! { <ContactView detail change /> }.into_any(),
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
@@ -310,8 +318,139 @@ pub fn ContactPage() -> impl IntoView {
     }
 }
 
+/// How the contact unsubscribed, in words: "via the unsubscribe link in an email" or
+/// "by Ada Admin: asked us by phone".
+fn unsubscribed_how(lang: Lang, detail: &ContactDetail) -> Option<String> {
+    match detail.unsubscribe_source? {
+        UnsubscribeSource::Link => Some(t(lang, "consent.via_link").to_string()),
+        UnsubscribeSource::Admin => Some(format!(
+            "{} {}: {}",
+            t(lang, "consent.by"),
+            detail.unsubscribed_by.clone().unwrap_or_else(|| "—".into()),
+            detail.unsubscribe_note.clone().unwrap_or_default()
+        )),
+    }
+}
+
+fn consent_log_line(lang: Lang, row: &ContactActivityRow) -> String {
+    let who = row.who.clone().unwrap_or_else(|| "—".into());
+    let what = match row.action {
+        ContactAction::UnsubscribedViaLink => t(lang, "consent.log_via_link").to_string(),
+        ContactAction::UnsubscribedByAdmin => {
+            format!("{} {who}", t(lang, "consent.log_unsubscribed_by"))
+        }
+        ContactAction::ResubscribedByAdmin => {
+            format!("{} {who}", t(lang, "consent.log_resubscribed_by"))
+        }
+    };
+    match &row.note {
+        Some(note) => format!("{what}: {note}"),
+        None => what,
+    }
+}
+
+/// The consent form's problems in the user's language (the domain's messages are English).
+fn consent_errors(lang: Lang, errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let key = match e.message.as_str() {
+                CONSENT_REASON_REQUIRED => Some("consent.reason_required"),
+                CONSENT_REASON_TOO_LONG => Some("consent.reason_too_long"),
+                _ => None,
+            };
+            match key {
+                Some(key) => FieldError::new(&e.field, t(lang, key)),
+                None => e,
+            }
+        })
+        .collect()
+}
+
+/// Whether the contact may be invited, how they unsubscribed, the admin's form to change it and
+/// the log of every change.
 #[component]
-fn ContactView(detail: ContactDetail) -> impl IntoView {
+fn ConsentSection(
+    detail: StoredValue<ContactDetail>,
+    change: ServerAction<ChangeConsent>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let d = detail.get_value();
+    let feedback = form_feedback(lang, Signal::derive(move || change.value().get()));
+    let errors = Signal::derive(move || consent_errors(lang, feedback.errors.get()));
+    let general = feedback.general;
+    let unsubscribed = d.unsubscribed_at.is_some();
+    let (next, submit_key) = if unsubscribed {
+        ("resubscribe", "consent.resubscribe")
+    } else {
+        ("unsubscribe", "consent.unsubscribe")
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::domain::ConsentDecision;
+            use leptos::form::FromFormData;
+            ev.prevent_default();
+            if let Ok(args) = ChangeConsent::from_event(&ev) {
+                if feedback.check(ConsentDecision::parse(&args.input)) {
+                    change.dispatch(args);
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="card" id="consent">
+            <h2>{t(lang, "consent.title")}</h2>
+            {match d.unsubscribed_at.clone() {
+                Some(at) => view! {
+                    <p>
+                        <UnsubscribedChip /> " " {at}
+                        {unsubscribed_how(lang, &d).map(|how| view! { " — " {how} })}
+                    </p>
+                }.into_any(),
+                None => view! { <p>{t(lang, "consent.subscribed")}</p> }.into_any(),
+            }}
+            {if d.can_change_consent {
+                view! {
+                    <form class="form" method="post" action=ChangeConsent::url() on:submit=on_submit novalidate>
+                        <input type="hidden" name="id" value=d.id />
+                        <input type="hidden" name="input[change]" value=next />
+                        <TextArea label=t(lang, "consent.reason") name="input[reason]" field="reason" errors rows=2 required=true />
+                        <p class="form-error" role="alert">{general}</p>
+                        <button type="submit" class="button" disabled=move || change.pending().get()>
+                            {t(lang, submit_key)}
+                        </button>
+                    </form>
+                }.into_any()
+            } else {
+                view! { <p class="muted small">{t(lang, "consent.admin_only")}</p> }.into_any()
+            }}
+            <h3>{t(lang, "consent.log")}</h3>
+            {if d.activities.is_empty() {
+                view! { <p class="muted small">{t(lang, "consent.no_activity")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="activity">
+                        {d.activities
+                            .iter()
+                            .map(|row| view! {
+                                <li>
+                                    {consent_log_line(lang, row)}
+                                    <div class="muted small">{row.when.clone()}</div>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> impl IntoView {
     let lang = use_lang();
     let name = format!("{} {}", detail.first_name, detail.last_name);
     let dash = || "—".to_string();
@@ -347,9 +486,11 @@ fn ContactView(detail: ContactDetail) -> impl IntoView {
             .unsubscribed_at
             .clone()
             .map(|at| {
+                let how = unsubscribed_how(lang, &detail);
                 view! {
                     <p class="notice">
                         {t(lang, "contacts.unsubscribed_note")} " " {at}
+                        {how.map(|how| view! { " — " {how} })}
                     </p>
                 }
             })}
@@ -379,6 +520,7 @@ fn ContactView(detail: ContactDetail) -> impl IntoView {
                     <dd>{detail.owner_name.clone().unwrap_or_else(dash)}</dd>
                 </dl>
             </section>
+            <ConsentSection detail=StoredValue::new(detail.clone()) change />
             <section class="card card-flush">
                 <h2 class="card-title">
                     {t(lang, "contacts.events")} " " <span class="count">{detail.events.len()}</span>
@@ -415,10 +557,10 @@ fn ContactView(detail: ContactDetail) -> impl IntoView {
                                                     </td>
                                                     <td data-label=t(lang, "col.when")>{e.when.clone()}</td>
                                                     <td data-label=t(lang, "contacts.nomination")>
-                                                        <NominationChip state=NominationState::parse(&e.state).unwrap_or(NominationState::Nominated) />
+                                                        <NominationChip state=e.state />
                                                     </td>
                                                     <td data-label=t(lang, "contacts.answer")>
-                                                        {t(lang, answer_key(&e.answer))}
+                                                        {t(lang, answer_key(e.answer))}
                                                     </td>
                                                     <td data-label=t(lang, "contacts.checked_in")>
                                                         {match e.checked_in.clone() {
@@ -577,13 +719,7 @@ fn ContactFormView(
             </div>
             {(!options.can_assign_owner)
                 .then(|| view! { <p class="muted small">{t(lang, "contacts.owned_by_you")}</p> })}
-            <CheckboxField
-                label=t(lang, "contacts.unsubscribed_label")
-                name="input[unsubscribed]"
-                field="unsubscribed"
-                errors
-                checked=!input.unsubscribed.is_empty()
-            />
+            <p class="muted small">{t(lang, "consent.not_in_form")}</p>
             <p class="form-error" role="alert">{general}</p>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=pending>

@@ -322,7 +322,17 @@ fn ImportRun(progress: ImportJobStatus, reset: impl Fn() + Copy + 'static) -> im
             {if progress.failed {
                 view! {
                     <h2>{t(lang, "import.failed")}</h2>
-                    <p>{t(lang, "import.failed_text")}</p>
+                    <p>
+                        {match &progress.error {
+                            Some(crate::error::AppError::Conflict(why)) => {
+                                format!("{} {why}", t(lang, "import.nothing_saved"))
+                            }
+                            Some(crate::error::AppError::Internal) => {
+                                t(lang, "import.failed_internal").to_string()
+                            }
+                            _ => t(lang, "import.failed_text").to_string(),
+                        }}
+                    </p>
                 }
                     .into_any()
             } else if let (true, Some(result)) = (progress.finished, progress.result.clone()) {

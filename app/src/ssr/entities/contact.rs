@@ -15,6 +15,13 @@ pub struct Model {
     pub account_id: Option<i32>,
     pub owner_id: Option<i32>,
     pub unsubscribed_at: Option<DateTimeUtc>,
+    /// how the contact was unsubscribed: `link` (by the contact) or `admin`; see `domain::consent`
+    pub unsubscribe_source: Option<String>,
+    /// the admin's reason when an admin unsubscribed the contact
+    #[sea_orm(column_type = "Text", nullable)]
+    pub unsubscribe_note: Option<String>,
+    /// the admin who unsubscribed the contact
+    pub unsubscribed_by: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

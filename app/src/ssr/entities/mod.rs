@@ -3,6 +3,7 @@ pub mod account;
 pub mod activity;
 pub mod comment;
 pub mod contact;
+pub mod contact_activity;
 pub mod event;
 pub mod goal;
 pub mod guest;

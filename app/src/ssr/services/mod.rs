@@ -6,7 +6,7 @@ pub mod guest_list;
 pub mod plan;
 pub mod users;
 
-pub use directory::{AccountService, ContactService, ImportService};
+pub use directory::{AccountService, ConsentService, ContactService, ImportService};
 pub use events::EventService;
 pub use guest_list::GuestListService;
 pub use plan::PlanService;
