@@ -311,6 +311,11 @@ pub fn get(key: &str) -> Option<&'static str> {
         "tasks.overdue" => "Überfällig",
         "home.decisions" => "Entscheidungen zu Ihren Nominierungen",
         "home.tasks" => "Ihre offenen Aufgaben",
+        // guest side (public pages) and accessibility
+        "nav.skip" => "Zum Inhalt springen",
+        "guest.not_found" => "Dieser Link funktioniert nicht",
+        "guest.not_found_text" => "Der Link ist vielleicht unvollständig, falsch abgetippt oder nicht mehr gültig.",
+        "guest.not_found_help" => "Bitte öffnen Sie den Link aus Ihrer neuesten Einladungs-E-Mail oder antworten Sie auf diese E-Mail – wir helfen Ihnen gern weiter.",
         _ => return None,
     })
 }

@@ -312,6 +312,11 @@ pub const KEYS: &[&str] = &[
     "tasks.overdue",
     "home.decisions",
     "home.tasks",
+    // guest side (public pages) and accessibility
+    "nav.skip",
+    "guest.not_found",
+    "guest.not_found_text",
+    "guest.not_found_help",
 ];
 
 pub fn get(key: &str) -> Option<&'static str> {
@@ -625,6 +630,11 @@ pub fn get(key: &str) -> Option<&'static str> {
         "tasks.overdue" => "Overdue",
         "home.decisions" => "Decisions on your nominations",
         "home.tasks" => "Your open tasks",
+        // guest side (public pages) and accessibility
+        "nav.skip" => "Skip to content",
+        "guest.not_found" => "This link does not work",
+        "guest.not_found_text" => "The link may be incomplete, mistyped or no longer valid.",
+        "guest.not_found_help" => "Please open the link from your most recent invitation email, or reply to that email and we will help you.",
         _ => return None,
     })
 }
