@@ -7,13 +7,14 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod public_paths;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
@@ -39,11 +40,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The UI language of this request: the language cookie on the server, `<html lang>` in the browser.
+/// The UI language of this request. On the server: for guest pages the guest's language
+/// (`pages::guest::guest_language`), for team pages the language cookie. In the browser: what the
+/// server wrote into `<html lang>`.
 pub fn current_language() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        crate::ssr::auth::request_language()
+        let guest = use_context::<http::request::Parts>()
+            .is_some_and(|parts| public_paths::is_guest_path(parts.uri.path()));
+        if guest {
+            pages::guest::guest_language(None)
+        } else {
+            crate::ssr::auth::request_language()
+        }
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
@@ -77,8 +86,10 @@ pub fn App() -> impl IntoView {
             if title.is_empty() { "Tandem".to_string() } else { format!("{title} · Tandem") }
         } />
         <Router>
-            <components::Layout>
-                <Routes fallback=pages::errors::NotFoundPage>
+            // two route trees: the team's (signed-in users, team layout that sends everyone else
+            // to /login) and the guests' (no account, own frame and 404); see `public_paths`
+            <Routes fallback=pages::errors::FallbackPage>
+                <ParentRoute path=path!("") view=components::TeamLayout ssr=SsrMode::Async>
                     <Route path=path!("/") view=pages::events::EventsPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route
@@ -146,8 +157,26 @@ pub fn App() -> impl IntoView {
                         view=pages::users::UsersPage
                         ssr=SsrMode::Async
                     />
-                </Routes>
-            </components::Layout>
+                </ParentRoute>
+                <ParentRoute path=path!("") view=pages::guest::GuestLayout ssr=SsrMode::Async>
+                    // the guest pages come with the invitations; until then every token is unknown
+                    <Route
+                        path=path!("/rsvp/:token")
+                        view=pages::guest::GuestNotFoundPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/unsubscribe/:token")
+                        view=pages::guest::GuestNotFoundPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/calendar/:token")
+                        view=pages::guest::GuestNotFoundPage
+                        ssr=SsrMode::Async
+                    />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -1,4 +1,5 @@
 //! The `tandem` server: settings, the axum router around the Leptos app, and start-up.
+#![recursion_limit = "256"]
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub mod cli;
+pub mod public;
 
 /// Everything `tandem serve` needs; filled from flags and environment by `cli`.
 #[derive(Clone)]
@@ -160,6 +162,8 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/contacts/export.csv", get(export_contacts))
         .route("/accounts/export.csv", get(export_accounts))
+        // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
+        .route("/unsubscribe/{token}", post(public::one_click_unsubscribe))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -272,9 +276,12 @@ fn authority_of(url: &str) -> Option<&str> {
 }
 
 /// Refuses state-changing requests whose Origin (or Referer) is not this site. Server functions
-/// have no CSRF protection of their own, and SameSite=Lax does not cover every case.
+/// have no CSRF protection of their own, and SameSite=Lax does not cover every case. The only
+/// exceptions are the endpoints a standard requires to accept cross-site POSTs (`public.rs`).
 async fn origin_check(State(policy): State<OriginPolicy>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || public::accepts_cross_site(req.method(), req.uri().path())
+    {
         return next.run(req).await;
     }
     let headers = req.headers();

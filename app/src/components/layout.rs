@@ -1,6 +1,7 @@
-//! The frame around every page: top bar with navigation, who is signed in, language and sign-out.
+//! The frame around every team page: top bar with navigation, who is signed in, language and
+//! sign-out. Guest pages have their own frame (`pages::guest`).
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 use super::{use_lang, RoleChip};
@@ -17,6 +18,17 @@ pub fn use_user() -> Resource<Result<Option<UserDto>, AppError>> {
     expect_context::<UserResource>().0
 }
 
+/// The team route tree's layout: the frame around an `<Outlet/>`.
+#[component]
+pub fn TeamLayout() -> impl IntoView {
+    view! {
+        <Layout>
+            <Outlet />
+        </Layout>
+    }
+}
+
+/// The team frame; sends a visitor who is not signed in to `/login`.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
@@ -26,7 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     view! {
         <a class="skip-link" href="#main">
-            "Skip to content"
+            {t(lang, "nav.skip")}
         </a>
         <header class="topbar">
             <div class="topbar-inner">

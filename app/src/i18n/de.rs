@@ -339,6 +339,11 @@ pub fn get(key: &str) -> Option<&'static str> {
         "consent.log_resubscribed_by" => "Wieder angemeldet von",
         "import.nothing_saved" => "Es wurde nichts gespeichert.",
         "import.failed_internal" => "Der Import wurde wegen eines Fehlers bei uns abgebrochen. Es wurde nichts gespeichert: Versuchen Sie es erneut und sagen Sie einem Admin Bescheid, wenn es wieder passiert.",
+        // guest side (public pages) and accessibility
+        "nav.skip" => "Zum Inhalt springen",
+        "guest.not_found" => "Dieser Link funktioniert nicht",
+        "guest.not_found_text" => "Der Link ist vielleicht unvollständig, falsch abgetippt oder nicht mehr gültig.",
+        "guest.not_found_help" => "Bitte öffnen Sie den Link aus Ihrer neuesten Einladungs-E-Mail oder antworten Sie auf diese E-Mail – wir helfen Ihnen gern weiter.",
         _ => return None,
     })
 }

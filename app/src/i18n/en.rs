@@ -340,6 +340,11 @@ pub const KEYS: &[&str] = &[
     "consent.log_resubscribed_by",
     "import.nothing_saved",
     "import.failed_internal",
+    // guest side (public pages) and accessibility
+    "nav.skip",
+    "guest.not_found",
+    "guest.not_found_text",
+    "guest.not_found_help",
 ];
 
 pub fn get(key: &str) -> Option<&'static str> {
@@ -681,6 +686,11 @@ pub fn get(key: &str) -> Option<&'static str> {
         "consent.log_resubscribed_by" => "Resubscribed by",
         "import.nothing_saved" => "Nothing was saved.",
         "import.failed_internal" => "The import stopped because of an error on our side. Nothing was saved: try again, and tell an admin if it happens again.",
+        // guest side (public pages) and accessibility
+        "nav.skip" => "Skip to content",
+        "guest.not_found" => "This link does not work",
+        "guest.not_found_text" => "The link may be incomplete, mistyped or no longer valid.",
+        "guest.not_found_help" => "Please open the link from your most recent invitation email, or reply to that email and we will help you.",
         _ => return None,
     })
 }

@@ -2,9 +2,35 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::use_lang;
+use crate::components::{use_lang, Layout};
 use crate::error::AppError;
 use crate::i18n::t;
+use crate::pages::guest::{GuestFrame, GuestNotFoundPage};
+use crate::public_paths::is_guest_path;
+
+/// What `Routes` shows for a URL no route matches: the guest 404 in the guest frame for guest
+/// paths, the team 404 in the team layout for everything else.
+#[component]
+pub fn FallbackPage() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if is_guest_path(&path) {
+        view! {
+            <GuestFrame>
+                <GuestNotFoundPage />
+            </GuestFrame>
+        }
+        .into_any()
+    } else {
+        view! {
+            <Layout>
+                <NotFoundPage />
+            </Layout>
+        }
+        .into_any()
+    }
+}
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {

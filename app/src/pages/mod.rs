@@ -7,6 +7,7 @@ pub mod event_form;
 pub mod event_guests;
 pub mod event_plan;
 pub mod events;
+pub mod guest;
 pub mod import;
 pub mod login;
 pub mod users;
