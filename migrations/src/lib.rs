@@ -6,6 +6,7 @@ mod m20261127_000002_create_directory;
 mod m20261127_000003_create_events;
 mod m20261127_000004_index_directory;
 mod m20261127_000005_create_guest_list;
+mod m20261127_000008_session_activity;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_events::Migration),
             Box::new(m20261127_000004_index_directory::Migration),
             Box::new(m20261127_000005_create_guest_list::Migration),
+            Box::new(m20261127_000008_session_activity::Migration),
         ]
     }
 }

@@ -9,4 +9,5 @@ pub mod event_plan;
 pub mod events;
 pub mod import;
 pub mod login;
+pub mod profile;
 pub mod users;
