@@ -13,6 +13,12 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let state = state()?;
             let addr = client_addr();
             if let Some(wait) = state.throttle.locked_for(addr, &email) {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.insert_header(
+                        http::header::RETRY_AFTER,
+                        http::HeaderValue::from(wait.as_secs().max(1)),
+                    );
+                }
                 return Err(AppError::TooManyRequests(format!(
                     "Too many failed sign-ins. Try again in {} minutes.",
                     wait.as_secs() / 60 + 1

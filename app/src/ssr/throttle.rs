@@ -100,17 +100,16 @@ impl LoginThrottle {
     }
 }
 
-/// Frees at least one slot: expired keys first, else the oldest key.
+/// Frees room: expired keys first, else the oldest tenth (so a flood pays for eviction once per
+/// `MAX_ENTRIES / 10` new keys, not on every one).
 fn make_room(failures: &mut HashMap<Key, (u32, Instant)>) {
     failures.retain(|_, (_, since)| since.elapsed() < WINDOW);
     if failures.len() >= MAX_ENTRIES {
-        let oldest = failures
-            .iter()
-            .min_by_key(|(_, (_, since))| *since)
-            .map(|(key, _)| key.clone());
-        if let Some(key) = oldest {
-            failures.remove(&key);
-        }
+        let mut started: Vec<Instant> = failures.values().map(|(_, since)| *since).collect();
+        let cut = started.len() / 10;
+        let (_, cutoff, _) = started.select_nth_unstable(cut);
+        let cutoff = *cutoff;
+        failures.retain(|_, (_, since)| *since > cutoff);
     }
 }
 
