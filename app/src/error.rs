@@ -67,7 +67,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(message) => AppError::Network(message),
             // bad or missing arguments are the client's fault but carry no field to point at; the
             // server answers them with 400 (see `server::security::server_fn_status`)
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest(
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest(
                 "The form was incomplete or malformed. Please reload the page.".into(),
             ),
             _ => AppError::Internal,

@@ -209,15 +209,6 @@ pub fn router(
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", post(server_fn_handler))
-        // only the CSV import takes large bodies (whole files as JSON text)
-        .route(
-            security::LARGE_BODY_PATHS[0],
-            post(server_fn_handler).layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES)),
-        )
-        .route(
-            security::LARGE_BODY_PATHS[1],
-            post(server_fn_handler).layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES)),
-        )
         .route("/contacts/export.csv", get(export_contacts))
         .route("/accounts/export.csv", get(export_accounts))
         .leptos_routes_with_context(
@@ -249,9 +240,11 @@ pub fn router(
             shell,
         ))
         .layer(middleware::from_fn_with_state(policy, origin_check))
+        .layer(middleware::from_fn(security::server_fn_errors))
         // server functions read their body within axum's limit (leptos_axum's
-        // `into_limited_body`): small everywhere, raised on the import routes above
-        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        // `into_limited_body`), here the import's; `body_limit` holds every other path to a
+        // small one
+        .layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES))
         .layer(middleware::from_fn(security::body_limit))
         .layer(middleware::from_fn_with_state(
             security_policy.clone(),
@@ -274,7 +267,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         req,
     )
     .await;
-    security::server_fn_status(response.into_response()).await
+    response.into_response()
 }
 
 /// The signed-in user of a plain axum request (the session cookie), if any.

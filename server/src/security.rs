@@ -393,7 +393,8 @@ pub fn too_many_requests(req: &Request, wait: Duration) -> Response {
 }
 
 /// Refuses bodies over the limit of their path with 413 before anything reads them (a declared
-/// `Content-Length`); axum's `DefaultBodyLimit` (set to the same numbers) stops streamed ones.
+/// `Content-Length`); a streamed body is cut off at the limit, which the reader sees as an error.
+/// axum's `DefaultBodyLimit` is set to the import's limit, the largest.
 pub async fn body_limit(req: Request, next: Next) -> Response {
     let limit = body_limit_for(req.uri().path());
     let declared = req
@@ -408,6 +409,12 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         )
             .into_response();
     }
+    let req = if limit < MAX_IMPORT_BODY_BYTES {
+        let (parts, body) = req.into_parts();
+        Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))
+    } else {
+        req
+    };
     next.run(req).await
 }
 
@@ -422,7 +429,17 @@ pub fn body_limit_for(path: &str) -> usize {
 /// Gives a server function's error response its real status. server_fn answers every error it
 /// meets before the function runs (arguments that do not decode) with 500; the body is then an
 /// `AppError` that knows better (`BadRequest` → 400).
-pub async fn server_fn_status(response: Response) -> Response {
+pub async fn server_fn_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if is_api {
+        server_fn_status(response).await
+    } else {
+        response
+    }
+}
+
+async fn server_fn_status(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }

@@ -289,7 +289,8 @@ async fn malformed_server_function_arguments_get_400_with_a_message_and_change_n
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let status = res.status();
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", res.text().await.unwrap());
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), users_before);
 }
 
@@ -365,6 +366,12 @@ async fn changing_the_password_on_the_profile_ends_the_other_sessions_only() {
 #[tokio::test]
 async fn an_anonymous_visitor_of_the_profile_is_sent_to_sign_in() {
     let app = spawn_app().await;
-    let res = client().get(format!("{}/profile", app.base)).send().await.unwrap();
-    assert!(res.status().is_redirection(), "{}", res.status());
+    let res = client()
+        .get(format!("{}/profile", app.base))
+        .header(header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[header::LOCATION], "/login");
 }

@@ -47,7 +47,12 @@ pub fn ProfilePage() -> impl IntoView {
         <h1>{t(lang, "profile.title")}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {
-                me.await.ok().flatten().map(|user| view! {
+                let user = me.await.ok().flatten();
+                #[cfg(feature = "ssr")]
+                if user.is_none() {
+                    leptos_axum::redirect("/login");
+                }
+                user.map(|user| view! {
                     <section class="card">
                         <p>
                             <strong>{user.name.clone()}</strong>
