@@ -8,9 +8,7 @@ use app::ssr::auth;
 use app::ssr::entities::session;
 use app::ssr::services::{ProfileService, UserService};
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[macro_use]
 mod common;
@@ -123,7 +121,11 @@ on_both_databases!(
         ProfileService::change_password(
             &db,
             &team.sales,
-            &change("correct horse battery", "a brand new secret", "a brand new secret"),
+            &change(
+                "correct horse battery",
+                "a brand new secret",
+                "a brand new secret",
+            ),
             Some(&this),
         )
         .await
@@ -132,12 +134,16 @@ on_both_databases!(
         assert!(auth::user_for_session(&db, &this).await.unwrap().is_some());
         assert!(auth::user_for_session(&db, &phone).await.unwrap().is_none());
         assert_eq!(sessions_of(&db, team.marketing.id).await, 1);
-        assert!(UserService::authenticate(&db, "sales@example.com", "a brand new secret")
-            .await
-            .is_ok());
-        assert!(UserService::authenticate(&db, "sales@example.com", "correct horse battery")
-            .await
-            .is_err());
+        assert!(
+            UserService::authenticate(&db, "sales@example.com", "a brand new secret")
+                .await
+                .is_ok()
+        );
+        assert!(
+            UserService::authenticate(&db, "sales@example.com", "correct horse battery")
+                .await
+                .is_err()
+        );
     }
 );
 
@@ -150,7 +156,11 @@ on_both_databases!(
         let err = ProfileService::change_password(
             &db,
             &team.sales,
-            &change("not my password", "a brand new secret", "a brand new secret"),
+            &change(
+                "not my password",
+                "a brand new secret",
+                "a brand new secret",
+            ),
             Some(&this),
         )
         .await
@@ -160,7 +170,11 @@ on_both_databases!(
         let err = ProfileService::change_password(
             &db,
             &team.sales,
-            &change("correct horse battery", "a brand new secret", "a brand new secrte"),
+            &change(
+                "correct horse battery",
+                "a brand new secret",
+                "a brand new secrte",
+            ),
             Some(&this),
         )
         .await
@@ -168,9 +182,11 @@ on_both_databases!(
         assert_eq!(err.field_errors()[0].field, "new_password_repeat");
         assert_eq!(err.field_errors()[0].message, MISMATCH);
         assert_eq!(sessions_of(&db, team.sales.id).await, 2);
-        assert!(UserService::authenticate(&db, "sales@example.com", "correct horse battery")
-            .await
-            .is_ok());
+        assert!(
+            UserService::authenticate(&db, "sales@example.com", "correct horse battery")
+                .await
+                .is_ok()
+        );
     }
 );
 
@@ -180,14 +196,17 @@ on_both_databases!(
         let team = team(&db).await;
         auth::start_session(&db, team.sales.id).await.unwrap();
         auth::start_session(&db, team.sales.id).await.unwrap();
-        let name = ProfileService::set_password(&db, " Sales@Example.com ", "set by the admin".into())
-            .await
-            .unwrap();
+        let name =
+            ProfileService::set_password(&db, " Sales@Example.com ", "set by the admin".into())
+                .await
+                .unwrap();
         assert_eq!(name, team.sales.name);
         assert_eq!(sessions_of(&db, team.sales.id).await, 0);
-        assert!(UserService::authenticate(&db, "sales@example.com", "set by the admin")
-            .await
-            .is_ok());
+        assert!(
+            UserService::authenticate(&db, "sales@example.com", "set by the admin")
+                .await
+                .is_ok()
+        );
         assert_eq!(
             ProfileService::set_password(&db, "nobody@example.com", "long enough pw".into())
                 .await
@@ -198,8 +217,10 @@ on_both_databases!(
             .await
             .unwrap_err();
         assert_eq!(err.field_errors()[0].field, "password");
-        assert!(UserService::authenticate(&db, "sales@example.com", "set by the admin")
-            .await
-            .is_ok());
+        assert!(
+            UserService::authenticate(&db, "sales@example.com", "set by the admin")
+                .await
+                .is_ok()
+        );
     }
 );

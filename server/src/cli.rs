@@ -60,7 +60,11 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     /// Reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1 or 10.0.0.0/8
     /// (comma-separated or repeated). Without it the connecting address is the client.
-    #[arg(long = "trusted-proxy", env = "TANDEM_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        env = "TANDEM_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
     pub trusted_proxies: Vec<String>,
 }
 

@@ -74,11 +74,13 @@ impl TrustedProxies {
 
     pub fn contains(&self, addr: IpAddr) -> bool {
         let addr = canonical(addr);
-        self.0.iter().any(|(net, bits)| match (canonical(*net), addr) {
-            (IpAddr::V4(net), IpAddr::V4(a)) => prefix_eq(&net.octets(), &a.octets(), *bits),
-            (IpAddr::V6(net), IpAddr::V6(a)) => prefix_eq(&net.octets(), &a.octets(), *bits),
-            _ => false,
-        })
+        self.0
+            .iter()
+            .any(|(net, bits)| match (canonical(*net), addr) {
+                (IpAddr::V4(net), IpAddr::V4(a)) => prefix_eq(&net.octets(), &a.octets(), *bits),
+                (IpAddr::V6(net), IpAddr::V6(a)) => prefix_eq(&net.octets(), &a.octets(), *bits),
+                _ => false,
+            })
     }
 }
 
@@ -309,7 +311,11 @@ impl RateLimits {
 
 /// Limits sign-in posts and every guest request per client address; answers 429 with
 /// `Retry-After`.
-pub async fn rate_limit(State(policy): State<SecurityPolicy>, req: Request, next: Next) -> Response {
+pub async fn rate_limit(
+    State(policy): State<SecurityPolicy>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let limiter = if req.method() == Method::POST && path == "/api/login" {
         Some(&policy.limits.sign_in)
@@ -405,7 +411,10 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > limit as u64) {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("The request is too large (at most {} KB here).", limit / 1024),
+            format!(
+                "The request is too large (at most {} KB here).",
+                limit / 1024
+            ),
         )
             .into_response();
     }
@@ -492,7 +501,10 @@ mod tests {
             assert!(limiter.check(ip("1.2.3.4")).is_ok());
         }
         let wait = limiter.check(ip("1.2.3.4")).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(20), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
         assert!(limiter.check(ip("5.6.7.8")).is_ok());
     }
 

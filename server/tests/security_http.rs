@@ -62,7 +62,10 @@ async fn a_team_page_carries_the_security_headers_and_its_scripts_carry_the_csp_
     let headers = res.headers().clone();
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
-    let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -76,6 +79,23 @@ async fn a_team_page_carries_the_security_headers_and_its_scripts_carry_the_csp_
         page.matches(&format!("nonce=\"{nonce}\"")).count(),
         scripts,
         "every inline script carries this response's nonce: {page}"
+    );
+
+    // a page with loaded resources (serialised into inline scripts) too
+    let sales = app.signed_in("sales@demo.test").await;
+    let res = sales.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let events_nonce = csp_nonce(&csp);
+    let page = res.text().await.unwrap();
+    assert!(page.matches("<script").count() > 0);
+    assert_eq!(
+        page.matches(&format!("nonce=\"{events_nonce}\"")).count(),
+        page.matches("<script").count(),
+        "{page}"
     );
 
     // a fresh nonce for every response
@@ -133,7 +153,14 @@ async fn failed_sign_ins_lock_one_address_while_another_address_still_signs_in()
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
     // even the right password is refused from the attacker's address…
-    let res = login_from(&app, &client(), attacker, "sales@demo.test", "demo-password").await;
+    let res = login_from(
+        &app,
+        &client(),
+        attacker,
+        "sales@demo.test",
+        "demo-password",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = res.headers()[header::RETRY_AFTER]
         .to_str()
@@ -143,8 +170,19 @@ async fn failed_sign_ins_lock_one_address_while_another_address_still_signs_in()
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 0);
     // …while the user, from the office, signs in
-    let res = login_from(&app, &client(), "198.51.100.7", "sales@demo.test", "demo-password").await;
-    assert!(res.status().is_redirection() || res.status().is_success(), "{}", res.status());
+    let res = login_from(
+        &app,
+        &client(),
+        "198.51.100.7",
+        "sales@demo.test",
+        "demo-password",
+    )
+    .await;
+    assert!(
+        res.status().is_redirection() || res.status().is_success(),
+        "{}",
+        res.status()
+    );
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 1);
 }
 
@@ -155,7 +193,11 @@ async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_
     for n in 0..10 {
         let email = format!("nobody{n}@demo.test");
         let res = login_from(&app, &client(), address, &email, "guess-guess").await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}");
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {n}"
+        );
     }
     let res = client()
         .post(format!("{}/api/login", app.base))
@@ -180,8 +222,19 @@ async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_
     assert!(body["TooManyRequests"].is_string(), "{body}");
 
     // another address is not affected
-    let res = login_from(&app, &client(), "198.51.100.8", "sales@demo.test", "demo-password").await;
-    assert!(res.status().is_redirection() || res.status().is_success(), "{}", res.status());
+    let res = login_from(
+        &app,
+        &client(),
+        "198.51.100.8",
+        "sales@demo.test",
+        "demo-password",
+    )
+    .await;
+    assert!(
+        res.status().is_redirection() || res.status().is_success(),
+        "{}",
+        res.status()
+    );
 }
 
 #[tokio::test]
@@ -194,15 +247,26 @@ async fn guest_paths_are_rate_limited_per_address() {
             .send()
     };
     for _ in 0..server::security::GUEST_PER_MINUTE {
-        assert_ne!(get("203.0.113.88").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_ne!(
+            get("203.0.113.88").await.unwrap().status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
     }
     let res = get("203.0.113.88").await.unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     assert!(res.text().await.unwrap().contains("Too many requests"));
-    assert_ne!(get("198.51.100.9").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_ne!(
+        get("198.51.100.9").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // team pages are not counted against guests
-    let res = client().get(format!("{}/login", app.base)).header("x-forwarded-for", "203.0.113.88").send().await.unwrap();
+    let res = client()
+        .get(format!("{}/login", app.base))
+        .header("x-forwarded-for", "203.0.113.88")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -211,10 +275,24 @@ async fn an_untrusted_peer_cannot_choose_its_address_with_x_forwarded_for() {
     let app = spawn_app_with(|s| s.trusted_proxies = vec![]).await;
     for n in 0..5 {
         // each attempt claims another address; all count against the real one
-        let res = login_from(&app, &client(), &format!("203.0.113.{n}"), "sales@demo.test", "guess-guess").await;
+        let res = login_from(
+            &app,
+            &client(),
+            &format!("203.0.113.{n}"),
+            "sales@demo.test",
+            "guess-guess",
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let res = login_from(&app, &client(), "198.51.100.10", "sales@demo.test", "demo-password").await;
+    let res = login_from(
+        &app,
+        &client(),
+        "198.51.100.10",
+        "sales@demo.test",
+        "demo-password",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -271,7 +349,10 @@ async fn malformed_server_function_arguments_get_400_with_a_message_and_change_n
     let users_before = user::Entity::find().count(&app.db).await.unwrap();
     for (endpoint, form) in [
         ("add_user", vec![("garbage", "1")]),
-        ("set_user_active", vec![("user_id", "not-a-number"), ("active", "maybe")]),
+        (
+            "set_user_active",
+            vec![("user_id", "not-a-number"), ("active", "maybe")],
+        ),
         ("get_event", vec![("id", "seven")]),
     ] {
         let res = app.post(&admin, endpoint, &form).await;
@@ -290,15 +371,28 @@ async fn malformed_server_function_arguments_get_400_with_a_message_and_change_n
         .await
         .unwrap();
     let status = res.status();
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", res.text().await.unwrap());
-    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), users_before);
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(
+        user::Entity::find().count(&app.db).await.unwrap(),
+        users_before
+    );
 }
 
 #[tokio::test]
 async fn a_session_idle_for_more_than_eight_hours_is_refused_and_deleted() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
-    assert_eq!(app.post(&sales, "list_events", &[("filter", "all")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post(&sales, "list_events", &[("filter", "all")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let id = user_id(&app, "sales@demo.test").await;
     session::Entity::update_many()
         .col_expr(
@@ -310,7 +404,9 @@ async fn a_session_idle_for_more_than_eight_hours_is_refused_and_deleted() {
         .await
         .unwrap();
     assert_eq!(
-        app.post(&sales, "list_events", &[("filter", "all")]).await.status(),
+        app.post(&sales, "list_events", &[("filter", "all")])
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 0);
@@ -322,9 +418,17 @@ async fn changing_the_password_on_the_profile_ends_the_other_sessions_only() {
     let laptop = app.signed_in("sales@demo.test").await;
     let phone = app.signed_in("sales@demo.test").await;
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 2);
-    let page = laptop.get(format!("{}/profile", app.base)).send().await.unwrap();
+    let page = laptop
+        .get(format!("{}/profile", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("input[current_password]"));
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("input[current_password]"));
 
     let res = app
         .post(
@@ -337,14 +441,33 @@ async fn changing_the_password_on_the_profile_ends_the_other_sessions_only() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    assert_eq!(sessions_of(&app, "sales@demo.test").await, 1);
-    assert_eq!(app.post(&laptop, "list_events", &[("filter", "all")]).await.status(), StatusCode::OK);
     assert_eq!(
-        app.post(&phone, "list_events", &[("filter", "all")]).await.status(),
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(sessions_of(&app, "sales@demo.test").await, 1);
+    assert_eq!(
+        app.post(&laptop, "list_events", &[("filter", "all")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&phone, "list_events", &[("filter", "all")])
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
-    let res = login_from(&app, &client(), "198.51.100.20", "sales@demo.test", "my new long password").await;
+    let res = login_from(
+        &app,
+        &client(),
+        "198.51.100.20",
+        "sales@demo.test",
+        "my new long password",
+    )
+    .await;
     assert!(res.status().is_redirection() || res.status().is_success());
 
     // a wrong current password is a 422 on that field

@@ -92,13 +92,18 @@ mod tests {
 
     #[test]
     fn a_long_enough_password_typed_twice_is_accepted() {
-        let change = PasswordChange::parse(&input("old-password", "a-new-password", "a-new-password"));
+        let change =
+            PasswordChange::parse(&input("old-password", "a-new-password", "a-new-password"));
         assert_eq!(change.unwrap().new, "a-new-password");
     }
 
     #[test]
     fn a_short_password_and_a_different_repeat_are_both_reported() {
-        let errors = fields(PasswordChange::parse(&input("old-password", "short", "shorter")));
+        let errors = fields(PasswordChange::parse(&input(
+            "old-password",
+            "short",
+            "shorter",
+        )));
         assert_eq!(
             errors,
             [
@@ -110,14 +115,24 @@ mod tests {
 
     #[test]
     fn the_current_password_is_required_and_cannot_be_reused() {
-        let errors = fields(PasswordChange::parse(&input("", "a-new-password", "a-new-password")));
-        assert_eq!(errors, [("current_password".to_string(), CURRENT_REQUIRED.to_string())]);
+        let errors = fields(PasswordChange::parse(&input(
+            "",
+            "a-new-password",
+            "a-new-password",
+        )));
+        assert_eq!(
+            errors,
+            [("current_password".to_string(), CURRENT_REQUIRED.to_string())]
+        );
         let errors = fields(PasswordChange::parse(&input(
             "same-password",
             "same-password",
             "same-password",
         )));
-        assert_eq!(errors, [("new_password".to_string(), SAME_AS_CURRENT.to_string())]);
+        assert_eq!(
+            errors,
+            [("new_password".to_string(), SAME_AS_CURRENT.to_string())]
+        );
     }
 
     #[test]

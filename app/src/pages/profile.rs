@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::profile::ChangePassword;
-use crate::components::{action_field_errors, action_message, use_lang, use_user, RoleChip, TextField};
+use crate::components::{
+    action_field_errors, action_message, use_lang, use_user, RoleChip, TextField,
+};
 use crate::domain::password::PASSWORD_CODES;
 use crate::domain::FieldError;
 use crate::i18n::{t, Lang};

@@ -218,7 +218,12 @@ pub fn request_cookie(name: &str) -> Option<String> {
 /// unspecified address when the request did not come through the server's middleware.
 pub fn client_addr() -> std::net::IpAddr {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<super::throttle::ClientAddr>().copied())
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<super::throttle::ClientAddr>()
+                .copied()
+        })
         .map(|found| found.0)
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }

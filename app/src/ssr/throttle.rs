@@ -141,8 +141,12 @@ mod tests {
         for n in 0..MAX_FAILURES_PER_ADDRESS {
             throttle.record_failure(ATTACKER, &format!("user{n}@example.com"));
         }
-        assert!(throttle.locked_for(ATTACKER, "someone-new@example.com").is_some());
-        assert!(throttle.locked_for(OFFICE, "someone-new@example.com").is_none());
+        assert!(throttle
+            .locked_for(ATTACKER, "someone-new@example.com")
+            .is_some());
+        assert!(throttle
+            .locked_for(OFFICE, "someone-new@example.com")
+            .is_none());
     }
 
     #[test]
