@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 PORT="${1:-3100}"
 DB_DIR="$(mktemp -d)"
 export DATABASE_URL="sqlite://$DB_DIR/e2e.db?mode=rwc"
-BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tandem/target}/debug/tandem"
+BIN="${TANDEM_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/tandem/target}/debug/tandem}"
 exec "$BIN" serve --addr "127.0.0.1:$PORT" --site-root target/site --seed-demo
