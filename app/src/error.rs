@@ -29,6 +29,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request itself was malformed (e.g. server-function arguments that do not decode).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("something went wrong on our side")]
     Internal,
     /// Transport problems seen by the browser (offline, server unreachable).
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,10 +105,13 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(message) => AppError::Network(message),
-            // bad or missing arguments are the client's fault but carry no field to point at
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::field("form", "The form was incomplete. Please reload the page.")
-            }
+            // bad or missing arguments are the client's fault but carry no field to point at; the
+            // server answers them with 400 (see `server::security::server_fn_status`)
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest(
+                "The form was incomplete or malformed. Please reload the page.".into(),
+            ),
             _ => AppError::Internal,
         }
     }

@@ -93,6 +93,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::events::EventsPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/profile")
+                        view=pages::profile::ProfilePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/events/new")
                         view=pages::event_form::NewEventPage
                         ssr=SsrMode::Async

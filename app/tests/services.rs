@@ -299,8 +299,18 @@ on_both_databases!(
 on_both_databases!(
     a_deactivated_user_loses_their_sessions_and_cannot_sign_in,
     |db: DatabaseConnection| async move {
+        use app::ssr::entities::session;
+        use sea_orm::{ColumnTrait, QueryFilter};
         let team = team(&db).await;
+        let sessions_of = |id: i32| {
+            session::Entity::find()
+                .filter(session::Column::UserId.eq(id))
+                .count(&db)
+        };
         let token = auth::start_session(&db, team.sales.id).await.unwrap();
+        auth::start_session(&db, team.sales.id).await.unwrap();
+        auth::start_session(&db, team.marketing.id).await.unwrap();
+        assert_eq!(sessions_of(team.sales.id).await.unwrap(), 2);
         assert_eq!(
             auth::user_for_session(&db, &token)
                 .await
@@ -313,6 +323,9 @@ on_both_databases!(
             .await
             .unwrap();
         assert!(auth::user_for_session(&db, &token).await.unwrap().is_none());
+        // every row of theirs is gone, other users' sessions stay
+        assert_eq!(sessions_of(team.sales.id).await.unwrap(), 0);
+        assert_eq!(sessions_of(team.marketing.id).await.unwrap(), 1);
         assert!(
             UserService::authenticate(&db, "sales@example.com", "correct horse battery")
                 .await

@@ -8,6 +8,7 @@ mod m20261127_000004_index_directory;
 mod m20261127_000005_create_guest_list;
 mod m20261127_000006_contact_consent;
 mod m20261127_000007_concurrency;
+mod m20261127_000008_session_activity;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_guest_list::Migration),
             Box::new(m20261127_000006_contact_consent::Migration),
             Box::new(m20261127_000007_concurrency::Migration),
+            Box::new(m20261127_000008_session_activity::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-//! Command line: `tandem [serve]`, `tandem migrate`, `tandem user add`.
+//! Command line: `tandem [serve]`, `tandem migrate`, `tandem user add`, `tandem user set-password`.
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, Parser, Subcommand};
@@ -58,6 +58,14 @@ pub struct ServeArgs {
     /// Public origin when behind a proxy, e.g. https://tandem.example.com (https ⇒ Secure cookies)
     #[arg(long, env = "TANDEM_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1 or 10.0.0.0/8
+    /// (comma-separated or repeated). Without it the connecting address is the client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TANDEM_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,6 +80,11 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Set a user's password (read like `user add`) and sign them out everywhere
+    SetPassword {
+        /// the user's email address
+        email: String,
+    },
 }
 
 impl ServeArgs {
@@ -82,6 +95,7 @@ impl ServeArgs {
             site_root: self.site_root.clone(),
             seed_demo: self.seed_demo,
             public_url: self.public_url.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use app::domain::{AccountQuery, ContactQuery};
 use app::error::AppError;
-use app::ssr::auth::{user_for_session, CurrentUser, SESSION_COOKIE};
+use app::ssr::auth::{purge_expired_sessions, user_for_session, CurrentUser, SESSION_COOKIE};
 use app::ssr::services::{AccountService, ContactService};
 use app::ssr::{db, seed, state::AppState, throttle::LoginThrottle};
 use app::{shell, App};
@@ -23,8 +23,12 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use security::{SecurityPolicy, TrustedProxies};
+
 pub mod cli;
 pub mod public;
+
+pub mod security;
 
 /// Everything `tandem serve` needs; filled from flags and environment by `cli`.
 #[derive(Clone)]
@@ -36,6 +40,8 @@ pub struct Settings {
     /// The public origin (e.g. `https://tandem.example.com`) when behind a proxy. Also accepted as
     /// request origin; `https` turns on `Secure` cookies.
     pub public_url: Option<String>,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -47,6 +53,7 @@ impl std::fmt::Debug for Settings {
             .field("site_root", &self.site_root)
             .field("seed_demo", &self.seed_demo)
             .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -79,9 +86,18 @@ impl Application {
         } else {
             false
         };
+        let trusted_proxies = TrustedProxies::parse(&settings.trusted_proxies)?;
         let listener = TcpListener::bind(&settings.addr).await?;
         let addr = listener.local_addr()?;
-        let router = router(&settings, db.clone(), addr);
+        let throttle = Arc::new(LoginThrottle::default());
+        let limits = Arc::new(security::RateLimits::default());
+        spawn_housekeeping(db.clone(), throttle.clone(), limits.clone());
+        let policy = SecurityPolicy {
+            trusted_proxies,
+            hsts: is_https(&settings),
+            limits,
+        };
+        let router = router(&settings, db.clone(), addr, throttle, policy);
         Ok(Application {
             listener,
             router,
@@ -106,6 +122,38 @@ impl Application {
         self.db.close().await.ok();
         Ok(())
     }
+}
+
+/// How often expired sessions and idle throttle entries are purged.
+pub const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Purges expired and idle sessions (at start, then every `HOUSEKEEPING_EVERY`) and forgets
+/// throttle and rate-limit entries whose window has passed.
+fn spawn_housekeeping(
+    db: DatabaseConnection,
+    throttle: Arc<LoginThrottle>,
+    limits: Arc<security::RateLimits>,
+) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+        loop {
+            every.tick().await;
+            match purge_expired_sessions(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
+                Err(err) => tracing::warn!(error = %err, "purging sessions failed"),
+            }
+            throttle.purge();
+            limits.purge();
+        }
+    });
+}
+
+fn is_https(settings: &Settings) -> bool {
+    settings
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
 }
 
 async fn shutdown_signal() {
@@ -134,7 +182,13 @@ struct OriginPolicy {
     public_origin: Option<String>,
 }
 
-pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> Router {
+pub fn router(
+    settings: &Settings,
+    db: DatabaseConnection,
+    addr: SocketAddr,
+    throttle: Arc<LoginThrottle>,
+    security_policy: SecurityPolicy,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("tandem")
         .site_root(settings.site_root.as_str())
@@ -144,11 +198,8 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db,
-        throttle: Arc::new(LoginThrottle::default()),
-        secure_cookies: settings
-            .public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://")),
+        throttle,
+        secure_cookies: is_https(settings),
     };
     let policy = OriginPolicy {
         public_origin: settings
@@ -169,7 +220,10 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    security::provide_request_nonce();
+                }
             },
             {
                 let options = leptos_options.clone();
@@ -182,24 +236,43 @@ pub fn router(settings: &Settings, db: DatabaseConnection, addr: SocketAddr) -> 
         >(
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    security::provide_request_nonce();
+                }
             },
             shell,
         ))
         .layer(middleware::from_fn_with_state(policy, origin_check))
-        // server functions read their body within axum's limit (2 MB by default); the CSV import
-        // sends files of up to 5 MB as JSON text
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(middleware::from_fn(security::server_fn_errors))
+        // server functions read their body within axum's limit (leptos_axum's
+        // `into_limited_body`), here the import's; `body_limit` holds every other path to a
+        // small one
+        .layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES))
+        .layer(middleware::from_fn(security::body_limit))
+        .layer(middleware::from_fn_with_state(
+            security_policy.clone(),
+            security::rate_limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            security_policy,
+            security::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let response = handle_server_fns_with_context(
+        move || {
+            provide_context(state.clone());
+            security::provide_request_nonce();
+        },
+        req,
+    )
+    .await;
+    response.into_response()
 }
-
-/// Largest request body accepted (the CSV import sends files as JSON text).
-pub const MAX_REQUEST_BYTES: usize = 12 * 1024 * 1024;
 
 /// The signed-in user of a plain axum request (the session cookie), if any.
 async fn session_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<CurrentUser> {

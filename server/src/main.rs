@@ -1,6 +1,6 @@
 //! `tandem`: a thin entry point over the `server` library.
 use app::domain::{NewUser, NewUserInput};
-use app::ssr::{db, services::UserService};
+use app::ssr::{db, services::ProfileService, services::UserService};
 use clap::Parser;
 use server::cli::{read_password, Cli, Command, ServeArgs, UserCommand};
 use server::{init_tracing, Application};
@@ -26,6 +26,24 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = db::connect(&cli.common.database_url).await?;
             db::migrate(&db).await?;
             println!("Database is up to date.");
+            Ok(())
+        }
+        Some(Command::User(UserCommand::SetPassword { email })) => {
+            let password = read_password()?;
+            let db = db::connect(&cli.common.database_url).await?;
+            db::migrate(&db).await?;
+            let name = ProfileService::set_password(&db, &email, password)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => format!("No user has the email {email}."),
+                    app::error::AppError::Validation(errors) => errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    other => other.to_string(),
+                })?;
+            println!("Set the password of {name} <{email}>; their sessions have ended.");
             Ok(())
         }
         Some(Command::User(UserCommand::Add { email, name, role })) => {

@@ -11,8 +11,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     crate::api::finish(
         async {
             let state = state()?;
-            let key = email.trim().to_lowercase();
-            if let Some(wait) = state.throttle.locked_for(&key) {
+            let addr = client_addr();
+            if let Some(wait) = state.throttle.locked_for(addr, &email) {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.insert_header(
+                        http::header::RETRY_AFTER,
+                        http::HeaderValue::from(wait.as_secs().max(1)),
+                    );
+                }
                 return Err(AppError::TooManyRequests(format!(
                     "Too many failed sign-ins. Try again in {} minutes.",
                     wait.as_secs() / 60 + 1
@@ -21,12 +27,12 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let user = match UserService::authenticate(&state.db, &email, &password).await {
                 Ok(user) => user,
                 Err(err) => {
-                    state.throttle.record_failure(&key);
+                    state.throttle.record_failure(addr, &email);
                     tracing::info!("failed sign-in");
                     return Err(err);
                 }
             };
-            state.throttle.record_success(&key);
+            state.throttle.record_success(addr, &email);
             // a fresh session id at every sign-in: an id planted before sign-in is worthless
             if let Some(old) = request_cookie(SESSION_COOKIE) {
                 end_session(&state.db, &old).await?;

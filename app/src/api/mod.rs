@@ -5,6 +5,7 @@ pub mod dto;
 pub mod events;
 pub mod guest_list;
 pub mod plan;
+pub mod profile;
 pub mod users;
 
 /// Gives a failed server function its real HTTP status (404, 403, 422…), and sends a page render

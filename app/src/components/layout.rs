@@ -99,7 +99,9 @@ fn Nav(user: UserDto) -> impl IntoView {
                 .then(|| view! { <A href="/admin/users">{t(lang, "nav.users")}</A> })}
         </nav>
         <div class="whoami">
-            <span class="whoami-name">{user.name.clone()}</span>
+            <A href="/profile" attr:class="whoami-name" attr:title=t(lang, "nav.profile")>
+                {user.name.clone()}
+            </A>
             <RoleChip role=user.role />
             <LanguageSwitch />
             <ActionForm action=logout attr:class="inline-form">

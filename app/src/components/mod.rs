@@ -75,7 +75,9 @@ pub fn general_error(lang: Lang, err: &crate::error::AppError) -> Option<String>
             .iter()
             .find(|e| e.field == "form")
             .map(|e| e.message.clone()),
-        AppError::Conflict(message) | AppError::TooManyRequests(message) => Some(message.clone()),
+        AppError::Conflict(message)
+        | AppError::TooManyRequests(message)
+        | AppError::BadRequest(message) => Some(message.clone()),
         AppError::Forbidden => Some(t(lang, "error.forbidden_text").to_string()),
         AppError::NotFound => Some(t(lang, "error.not_found_text").to_string()),
         _ => Some(t(lang, "error.generic").to_string()),

@@ -8,6 +8,7 @@ pub mod event;
 pub mod field;
 pub mod goal;
 pub mod guest_list;
+pub mod password;
 pub mod task;
 pub mod user;
 
@@ -17,5 +18,6 @@ pub use event::*;
 pub use field::*;
 pub use goal::*;
 pub use guest_list::*;
+pub use password::{PasswordChange, PasswordChangeInput};
 pub use task::*;
 pub use user::*;

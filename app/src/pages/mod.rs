@@ -10,4 +10,5 @@ pub mod events;
 pub mod guest;
 pub mod import;
 pub mod login;
+pub mod profile;
 pub mod users;

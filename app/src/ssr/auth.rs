@@ -19,6 +19,10 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const LANG_COOKIE: &str = "tandem_lang";
 pub const SESSION_DAYS: i64 = 14;
+/// A session unused for this long ends, whatever its absolute expiry.
+pub const SESSION_IDLE_HOURS: i64 = 8;
+/// `last_seen_at` is written at most this often, so reading pages does not mean a write each time.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
 
 /// The signed-in user, as every service call that changes something receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,13 +101,21 @@ pub async fn start_session(db: &DatabaseConnection, user_id: i32) -> Result<Stri
         user_id: Set(user_id),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        last_seen_at: Set(Some(now)),
     }
     .insert(db)
     .await?;
     Ok(token)
 }
 
-/// The active user a session cookie belongs to, if the session is live.
+/// Whether a session has ended: past its absolute expiry, or idle for `SESSION_IDLE_HOURS`.
+fn is_over(found: &session::Model, now: chrono::DateTime<Utc>) -> bool {
+    let last_seen = found.last_seen_at.unwrap_or(found.created_at);
+    found.expires_at < now || last_seen + Duration::hours(SESSION_IDLE_HOURS) < now
+}
+
+/// The active user a session cookie belongs to, if the session is live. Marks the session as
+/// seen (at most once a minute).
 pub async fn user_for_session(
     db: &DatabaseConnection,
     token: &str,
@@ -114,16 +126,63 @@ pub async fn user_for_session(
     else {
         return Ok(None);
     };
-    if found.expires_at < Utc::now() {
+    let now = Utc::now();
+    if is_over(&found, now) {
         session::Entity::delete_by_id(found.id_hash)
             .exec(db)
             .await?;
         return Ok(None);
     }
+    let last_seen = found.last_seen_at.unwrap_or(found.created_at);
+    if now - last_seen >= Duration::seconds(SESSION_TOUCH_SECONDS) {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(session::Column::IdHash.eq(found.id_hash.clone()))
+            .exec(db)
+            .await?;
+    }
     let user = user::Entity::find_by_id(found.user_id).one(db).await?;
     Ok(user
         .filter(|u| u.active)
         .and_then(|u| CurrentUser::from_model(&u)))
+}
+
+/// Deletes every session past its absolute expiry or idle too long; returns how many.
+pub async fn purge_expired_sessions(db: &DatabaseConnection) -> Result<u64, AppError> {
+    use sea_orm::Condition;
+    let now = Utc::now();
+    let idle_since = now - Duration::hours(SESSION_IDLE_HOURS);
+    let result = session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lt(now))
+                .add(session::Column::LastSeenAt.lt(idle_since))
+                .add(
+                    Condition::all()
+                        .add(session::Column::LastSeenAt.is_null())
+                        .add(session::Column::CreatedAt.lt(idle_since)),
+                ),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Ends every session of `user_id` except the one whose cookie is `keep` (the one in use).
+pub async fn end_other_sessions(
+    db: &DatabaseConnection,
+    user_id: i32,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        delete = delete.filter(session::Column::IdHash.ne(hash_token(keep)));
+    }
+    delete.exec(db).await?;
+    Ok(())
 }
 
 pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
@@ -153,6 +212,20 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_string())
+}
+
+/// The client's address for this request, as the server resolved it (see `ClientAddr`); the
+/// unspecified address when the request did not come through the server's middleware.
+pub fn client_addr() -> std::net::IpAddr {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<super::throttle::ClientAddr>()
+                .copied()
+        })
+        .map(|found| found.0)
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 /// The UI language chosen with the language switch (English unless German was picked).

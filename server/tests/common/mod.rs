@@ -19,6 +19,8 @@ pub async fn spawn_app() -> TestApp {
         site_root: dir.path().display().to_string(),
         seed_demo: true,
         public_url: None,
+        // tests pose as different clients with X-Forwarded-For
+        trusted_proxies: vec!["127.0.0.1".into()],
     };
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -70,5 +72,28 @@ impl TestApp {
             res.status()
         );
         client
+    }
+}
+
+/// `spawn_app` with changed settings (public URL, trusted proxies, …).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+        site_root: dir.path().display().to_string(),
+        seed_demo: true,
+        public_url: None,
+        trusted_proxies: vec!["127.0.0.1".into()],
+    };
+    change(&mut settings);
+    let app = Application::build(settings).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        db,
+        _dir: dir,
     }
 }

@@ -4,10 +4,12 @@ pub mod directory;
 pub mod events;
 pub mod guest_list;
 pub mod plan;
+pub mod profile;
 pub mod users;
 
 pub use directory::{AccountService, ConsentService, ContactService, ImportService};
 pub use events::EventService;
 pub use guest_list::GuestListService;
 pub use plan::PlanService;
+pub use profile::ProfileService;
 pub use users::UserService;
