@@ -75,3 +75,46 @@ async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_
         "nothing typed is rendered unescaped"
     );
 }
+
+#[tokio::test]
+async fn a_failed_plain_contact_form_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let sales = app.signed_in("sales@demo.test").await;
+    let form = [
+        ("input[first_name]", "Greta"),
+        ("input[last_name]", "Typed-Lastname"),
+        ("input[email]", "not-an-email"),
+        ("input[title]", "Head of Fleet"),
+        ("input[phone]", ""),
+        ("input[language]", "de"),
+        ("input[account_id]", ""),
+        ("input[owner_id]", ""),
+    ];
+    let res = sales
+        .post(format!("{}/api/create_contact", app.base))
+        .header(header::ORIGIN, &app.base)
+        .header(header::REFERER, format!("{}/contacts/new", app.base))
+        .header(header::ACCEPT, "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let page = sales.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(r#"value="Typed-Lastname""#),
+        "the typed last name is kept"
+    );
+    assert!(
+        page.contains(r#"value="Head of Fleet""#),
+        "the typed job title is kept"
+    );
+    assert!(
+        page.contains(r#"value="not-an-email""#),
+        "the typed email is kept to be fixed"
+    );
+}

@@ -64,7 +64,9 @@ pub async fn create_contact(input: ContactInput) -> Result<i32, AppError> {
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let contact = ContactService::create(&state()?.db, &user, &input).await?;
+            let contact = ContactService::create(&state()?.db, &user, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/contacts/{}", contact.id));
             Ok(contact.id)
         }
@@ -78,7 +80,9 @@ pub async fn update_contact(id: i32, input: ContactInput) -> Result<i32, AppErro
     crate::api::finish(
         async {
             let user = require_user().await?;
-            ContactService::update(&state()?.db, &user, id, &input).await?;
+            ContactService::update(&state()?.db, &user, id, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/contacts/{id}"));
             Ok(id)
         }
@@ -144,7 +148,9 @@ pub async fn create_account(input: AccountInput) -> Result<i32, AppError> {
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let account = AccountService::create(&state()?.db, &user, &input).await?;
+            let account = AccountService::create(&state()?.db, &user, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/accounts/{}", account.id));
             Ok(account.id)
         }
@@ -158,7 +164,9 @@ pub async fn update_account(id: i32, input: AccountInput) -> Result<i32, AppErro
     crate::api::finish(
         async {
             let user = require_user().await?;
-            AccountService::update(&state()?.db, &user, id, &input).await?;
+            AccountService::update(&state()?.db, &user, id, &input)
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/accounts/{id}"));
             Ok(id)
         }

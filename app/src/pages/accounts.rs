@@ -454,18 +454,18 @@ fn AccountFormView(
         <h1>{t(lang, title_key)}</h1>
         <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
-            <TextField label=t(lang, "accounts.name") name="input[name]" field="name" errors value=input.name.clone() required=true autocomplete="off" />
+            <TextField label=t(lang, "accounts.name") name="input[name]" field="name" errors value=feedback.value("input[name]", input.name.clone()) required=true autocomplete="off" />
             <div class="form-row">
-                <TextField label=t(lang, "accounts.domain") name="input[domain]" field="domain" errors value=input.domain.clone() placeholder="example.com" autocomplete="off" />
-                <TextField label=t(lang, "accounts.industry") name="input[industry]" field="industry" errors value=input.industry.clone() autocomplete="off" />
+                <TextField label=t(lang, "accounts.domain") name="input[domain]" field="domain" errors value=feedback.value("input[domain]", input.domain.clone()) placeholder="example.com" autocomplete="off" />
+                <TextField label=t(lang, "accounts.industry") name="input[industry]" field="industry" errors value=feedback.value("input[industry]", input.industry.clone()) autocomplete="off" />
             </div>
             <div class="form-row">
-                <SelectField label=t(lang, "accounts.tier") name="input[tier]" field="tier" errors options=tiers value=input.tier.clone() />
+                <SelectField label=t(lang, "accounts.tier") name="input[tier]" field="tier" errors options=tiers value=feedback.value("input[tier]", input.tier.clone()) />
                 {options
                     .can_assign_owner
                     .then(|| {
                         view! {
-                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=input.owner_id.clone() />
+                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
                         }
                     })}
             </div>
@@ -476,7 +476,7 @@ fn AccountFormView(
                 name="input[target_account]"
                 field="target_account"
                 errors
-                checked=!input.target_account.is_empty()
+                checked=!feedback.value("input[target_account]", input.target_account.clone()).is_empty()
             />
             <p class="form-error" role="alert">{general}</p>
             <div class="form-actions">

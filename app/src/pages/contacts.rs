@@ -696,24 +696,24 @@ fn ContactFormView(
         <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <div class="form-row">
-                <TextField label=t(lang, "contacts.first_name") name="input[first_name]" field="first_name" errors value=input.first_name.clone() required=true autocomplete="off" />
-                <TextField label=t(lang, "contacts.last_name") name="input[last_name]" field="last_name" errors value=input.last_name.clone() required=true autocomplete="off" />
+                <TextField label=t(lang, "contacts.first_name") name="input[first_name]" field="first_name" errors value=feedback.value("input[first_name]", input.first_name.clone()) required=true autocomplete="off" />
+                <TextField label=t(lang, "contacts.last_name") name="input[last_name]" field="last_name" errors value=feedback.value("input[last_name]", input.last_name.clone()) required=true autocomplete="off" />
             </div>
             <div class="form-row">
-                <TextField label=t(lang, "contacts.email") name="input[email]" field="email" errors value=input.email.clone() input_type="email" required=true autocomplete="off" />
-                <TextField label=t(lang, "contacts.phone") name="input[phone]" field="phone" errors value=input.phone.clone() input_type="tel" autocomplete="off" />
+                <TextField label=t(lang, "contacts.email") name="input[email]" field="email" errors value=feedback.value("input[email]", input.email.clone()) input_type="email" required=true autocomplete="off" />
+                <TextField label=t(lang, "contacts.phone") name="input[phone]" field="phone" errors value=feedback.value("input[phone]", input.phone.clone()) input_type="tel" autocomplete="off" />
             </div>
             <div class="form-row">
-                <TextField label=t(lang, "contacts.job_title") name="input[title]" field="title" errors value=input.title.clone() autocomplete="off" />
-                <SelectField label=t(lang, "contacts.language") name="input[language]" field="language" errors options=language_options(lang) value=input.language.clone() />
+                <TextField label=t(lang, "contacts.job_title") name="input[title]" field="title" errors value=feedback.value("input[title]", input.title.clone()) autocomplete="off" />
+                <SelectField label=t(lang, "contacts.language") name="input[language]" field="language" errors options=language_options(lang) value=feedback.value("input[language]", input.language.clone()) />
             </div>
             <div class="form-row">
-                <SelectField label=t(lang, "contacts.account") name="input[account_id]" field="account_id" errors options=accounts value=input.account_id.clone() />
+                <SelectField label=t(lang, "contacts.account") name="input[account_id]" field="account_id" errors options=accounts value=feedback.value("input[account_id]", input.account_id.clone()) />
                 {options
                     .can_assign_owner
                     .then(|| {
                         view! {
-                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=input.owner_id.clone() />
+                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
                         }
                     })}
             </div>

@@ -15,6 +15,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
+use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{account, activity, contact, event, guest, quota, user};
 use crate::ssr::services::EventService;
 
@@ -26,11 +27,6 @@ fn seat_states() -> Vec<NominationState> {
         .into_iter()
         .filter(|s| s.uses_seat())
         .collect()
-}
-
-fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    let text = err.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate key")
 }
 
 fn contact_name(c: &contact::Model) -> String {
@@ -120,9 +116,18 @@ fn nomination_summary(priority: Priority, reason: &str) -> String {
     }
 }
 
-/// Why a nomination's state moved under someone's feet, as the person who lost the race reads it.
-fn changed_meanwhile(now_state: NominationState) -> AppError {
-    AppError::Conflict(match now_state {
+/// Why a nomination's state moved under someone's feet (a conditional write touched no row), as
+/// the person who lost the race reads it.
+async fn changed_meanwhile<C: ConnectionTrait>(
+    db: &C,
+    guest_id: i32,
+) -> Result<AppError, AppError> {
+    let now_state = guest::Entity::find_by_id(guest_id)
+        .one(db)
+        .await?
+        .map(|g| g.state)
+        .unwrap_or(NominationState::Withdrawn);
+    Ok(AppError::Conflict(match now_state {
         NominationState::Withdrawn => {
             "The rep withdrew this nomination just now. Reload the page to see the guest list."
                 .into()
@@ -132,7 +137,7 @@ fn changed_meanwhile(now_state: NominationState) -> AppError {
              the decision.",
             other.as_str()
         ),
-    })
+    }))
 }
 
 impl GuestListService {
@@ -464,12 +469,7 @@ impl GuestListService {
             .exec(&txn)
             .await?;
         if result.rows_affected != 1 {
-            let now_state = guest::Entity::find_by_id(guest_id)
-                .one(&txn)
-                .await?
-                .map(|g| g.state)
-                .unwrap_or(NominationState::Withdrawn);
-            return Err(changed_meanwhile(now_state));
+            return Err(changed_meanwhile(&txn, guest_id).await?);
         }
         let before = nomination_summary(found.priority, &found.reason);
         let after = nomination_summary(nomination.priority, &nomination.reason);
@@ -518,12 +518,7 @@ impl GuestListService {
             .exec(&txn)
             .await?;
         if result.rows_affected != 1 {
-            let now_state = guest::Entity::find_by_id(guest_id)
-                .one(&txn)
-                .await?
-                .map(|g| g.state)
-                .unwrap_or(NominationState::Withdrawn);
-            return Err(changed_meanwhile(now_state));
+            return Err(changed_meanwhile(&txn, guest_id).await?);
         }
         log(
             &txn,

@@ -339,8 +339,7 @@ impl AccountService {
 /// The unique index on `lower(name)` refused a write the check before it let through (someone
 /// saved the same name in between): the user reads the same message as from the check.
 fn name_taken(err: sea_orm::DbErr) -> AppError {
-    let text = err.to_string().to_lowercase();
-    if text.contains("unique") || text.contains("duplicate key") {
+    if crate::ssr::db::is_unique_violation(&err) {
         AppError::field("name", "An account with this name already exists.")
     } else {
         err.into()

@@ -28,12 +28,7 @@ pub const LIST_LIMIT: u64 = 200;
 /// Rows per INSERT statement (SQLite allows 32,766 bound values; 500 × 11 columns stay well below).
 const CHUNK: usize = 500;
 
-fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
+use crate::ssr::db::is_unique_violation;
 
 /// `lower(column) LIKE '%word%'` with the user's `%` and `_` taken literally.
 fn contains_word(column: impl sea_orm::sea_query::IntoColumnRef, word: &str) -> Expr {
