@@ -2,7 +2,7 @@
 //! CSP nonce, rate limits per client address, body limits, and the 400 for malformed arguments.
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use app::error::AppError;
@@ -248,12 +248,16 @@ impl BoundedLimiter {
 
     /// `Err(wait)` when `addr` has used up its quota.
     pub fn check(&self, addr: IpAddr) -> Result<(), Duration> {
-        let limiter = self.limiter.read().expect("limiter lock").clone();
+        let limiter = self
+            .limiter
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         if limiter.len() >= MAX_TRACKED_ADDRESSES {
             limiter.retain_recent();
             if limiter.len() >= MAX_TRACKED_ADDRESSES {
                 tracing::warn!("rate limiter full: starting afresh");
-                *self.limiter.write().expect("limiter lock") =
+                *self.limiter.write().unwrap_or_else(PoisonError::into_inner) =
                     Arc::new(RateLimiter::keyed(self.quota));
             }
         }
@@ -264,13 +268,20 @@ impl BoundedLimiter {
 
     /// Forgets addresses whose quota is full again.
     pub fn purge(&self) {
-        let limiter = self.limiter.read().expect("limiter lock").clone();
+        let limiter = self
+            .limiter
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         limiter.retain_recent();
         limiter.shrink_to_fit();
     }
 
     pub fn len(&self) -> usize {
-        self.limiter.read().expect("limiter lock").len()
+        self.limiter
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -5,6 +5,40 @@ use reqwest::{header, StatusCode};
 mod common;
 use common::*;
 
+/// Posts `form` the way a browser without JavaScript does (from `page`, accepting HTML), checks it
+/// is sent back to that page, and returns the page it comes back to.
+async fn post_without_javascript(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    page: &str,
+    form: &[(&str, &str)],
+) -> String {
+    let res = client
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header(header::ORIGIN, &app.base)
+        .header(header::REFERER, format!("{}{page}", app.base))
+        .header(header::ACCEPT, "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(back.starts_with(&format!("{}{page}?", app.base)), "{back}");
+    client
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_was_typed() {
     let app = spawn_app().await;
@@ -25,33 +59,8 @@ async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_
         ("input[rsvp_deadline]", ""),
         ("input[language]", "en"),
     ];
-    let res = marketing
-        .post(format!("{}/api/create_event", app.base))
-        .header(header::ORIGIN, &app.base)
-        .header(header::REFERER, format!("{}/events/new", app.base))
-        .header(header::ACCEPT, "text/html")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let back = res.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        back.starts_with(&format!("{}/events/new?", app.base)),
-        "{back}"
-    );
-
-    let page = marketing
-        .get(&back)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page =
+        post_without_javascript(&app, &marketing, "create_event", "/events/new", &form).await;
     assert!(
         page.contains("End must be after the start."),
         "the end's problem is shown"
@@ -90,21 +99,8 @@ async fn a_failed_plain_contact_form_keeps_what_was_typed() {
         ("input[account_id]", ""),
         ("input[owner_id]", ""),
     ];
-    let res = sales
-        .post(format!("{}/api/create_contact", app.base))
-        .header(header::ORIGIN, &app.base)
-        .header(header::REFERER, format!("{}/contacts/new", app.base))
-        .header(header::ACCEPT, "text/html")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let back = res.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let page = sales.get(&back).send().await.unwrap().text().await.unwrap();
+    let page =
+        post_without_javascript(&app, &sales, "create_contact", "/contacts/new", &form).await;
     assert!(
         page.contains(r#"value="Typed-Lastname""#),
         "the typed last name is kept"

@@ -4,7 +4,7 @@
 //! out from another: the attacker's address is locked, the user's is not.
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Failures allowed for one email from one address within `WINDOW`.
@@ -50,7 +50,7 @@ pub struct LoginThrottle {
 impl LoginThrottle {
     /// `Some(wait)` while `email` may not be tried from `addr`.
     pub fn locked_for(&self, addr: IpAddr, email: &str) -> Option<Duration> {
-        let failures = self.failures.lock().expect("throttle lock");
+        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let wait = |key: &Key, limit: u32| {
             let (count, since) = failures.get(key)?;
             let elapsed = since.elapsed();
@@ -62,7 +62,7 @@ impl LoginThrottle {
     }
 
     pub fn record_failure(&self, addr: IpAddr, email: &str) {
-        let mut failures = self.failures.lock().expect("throttle lock");
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         for key in [Key::Address(addr), account(addr, email)] {
             if !failures.contains_key(&key) && failures.len() >= MAX_ENTRIES {
                 make_room(&mut failures);
@@ -79,7 +79,7 @@ impl LoginThrottle {
     pub fn record_success(&self, addr: IpAddr, email: &str) {
         self.failures
             .lock()
-            .expect("throttle lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .remove(&account(addr, email));
     }
 
@@ -87,12 +87,15 @@ impl LoginThrottle {
     pub fn purge(&self) {
         self.failures
             .lock()
-            .expect("throttle lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .retain(|_, (_, since)| since.elapsed() < WINDOW);
     }
 
     pub fn len(&self) -> usize {
-        self.failures.lock().expect("throttle lock").len()
+        self.failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
