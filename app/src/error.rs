@@ -6,7 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Msg};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -26,9 +26,9 @@ pub enum AppError {
     #[error("you are not allowed to do this")]
     Forbidden,
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Msg),
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Msg),
     /// The request itself was malformed (e.g. server-function arguments that do not decode).
     #[error("{0}")]
     BadRequest(String),
@@ -40,7 +40,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+    pub fn field(field: &str, message: Msg) -> AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }
 

@@ -1,11 +1,12 @@
 //! Tandem's Leptos app: the UI, its server functions and (under `ssr`) everything behind them.
 #![recursion_limit = "256"]
 
+#[macro_use]
+pub mod i18n;
 pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
-pub mod i18n;
 pub mod pages;
 pub mod public_paths;
 #[cfg(feature = "ssr")]

@@ -420,7 +420,7 @@ on_both_databases!(
             .map(|e| (e.line, e.column.as_str()))
             .collect();
         assert_eq!(problems, [(3, "email"), (4, "tier")]);
-        assert!(preview.errors[1].message.contains("Tier"));
+        assert!(preview.errors[1].message.to_string().contains("Tier"));
         assert_eq!(contact_count(&db).await, 0);
         assert_eq!(account_count(&db).await, 0);
     }
@@ -533,7 +533,7 @@ Eva,Extra,eva@extra.example,\n";
             .map(|e| (e.line, e.column.as_str()))
             .collect();
         assert_eq!(problems, [(2, "email"), (3, "owner_email"), (4, "email")]);
-        assert!(preview.errors[2].message.contains("line 3"));
+        assert!(preview.errors[2].message.to_string().contains("line 3"));
         assert_eq!(
             ImportService::plan(&db, &team.manager, file).await.err(),
             Some(AppError::Forbidden)

@@ -6,9 +6,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use app::error::AppError;
-use app::i18n::{t, Lang};
+use app::i18n::Lang;
 use app::ssr::auth::LANG_COOKIE;
 use app::ssr::throttle::ClientAddr;
+use app::tr;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -384,9 +385,9 @@ pub fn too_many_requests(req: &Request, wait: Duration) -> Response {
              <body><main class=\"container\"><section class=\"card\"><h1>{title}</h1>\
              <p>{body}</p><p>{retry_text} {seconds}</p></section></main></body></html>",
             lang = lang.as_str(),
-            title = t(lang, "limit.title"),
-            body = t(lang, "limit.body"),
-            retry_text = t(lang, "limit.retry"),
+            title = tr!(lang, "limit-title"),
+            body = tr!(lang, "limit-body"),
+            retry_text = tr!(lang, "limit-retry"),
         );
         (
             StatusCode::TOO_MANY_REQUESTS,
@@ -396,11 +397,7 @@ pub fn too_many_requests(req: &Request, wait: Duration) -> Response {
         )
             .into_response()
     } else {
-        let error = AppError::TooManyRequests(format!(
-            "{} {} {seconds}",
-            t(lang, "limit.body"),
-            t(lang, "limit.retry")
-        ));
+        let error = AppError::TooManyRequests(app::msg!("limit-api", seconds = seconds));
         (
             StatusCode::TOO_MANY_REQUESTS,
             retry,

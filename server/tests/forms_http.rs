@@ -86,6 +86,43 @@ async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_
 }
 
 #[tokio::test]
+async fn in_the_german_ui_the_problems_are_worded_in_german() {
+    let app = spawn_app().await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let res = app
+        .post(&marketing, "set_language", &[("lang", "de")])
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let form = [
+        ("input[title]", ""),
+        ("input[kind]", "on_site"),
+        ("input[brief]", ""),
+        ("input[agenda]", ""),
+        ("input[venue_name]", "Alte Halle"),
+        ("input[venue_address]", ""),
+        ("input[join_url]", ""),
+        ("input[starts_at]", "2030-01-01T18:00"),
+        ("input[ends_at]", "2030-01-01T17:00"),
+        ("input[time_zone]", "Europe/Berlin"),
+        ("input[capacity]", "5"),
+        ("input[nomination_deadline]", ""),
+        ("input[rsvp_deadline]", ""),
+        ("input[language]", "de"),
+    ];
+    let page =
+        post_without_javascript(&app, &marketing, "create_event", "/events/new", &form).await;
+    assert!(
+        page.contains("Titel: Pflichtfeld."),
+        "the field is named in German"
+    );
+    assert!(page.contains("Das Ende muss nach dem Beginn liegen."));
+    assert!(
+        !page.contains("End must be after the start."),
+        "no English left"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_plain_contact_form_keeps_what_was_typed() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;

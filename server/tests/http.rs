@@ -121,7 +121,10 @@ async fn unknown_email_and_wrong_password_get_the_same_message() {
         .await
         .unwrap();
     assert_eq!(unknown, wrong);
-    assert!(wrong.contains("Email or password is not correct."));
+    assert_eq!(
+        worded(&wrong),
+        "password: Email or password is not correct."
+    );
 }
 
 #[tokio::test]
@@ -148,6 +151,7 @@ async fn repeated_failed_sign_ins_are_throttled() {
     assert!(res
         .text()
         .await
+        .map(|body| worded(&body))
         .unwrap()
         .contains("Too many failed sign-ins"));
 }
@@ -304,7 +308,7 @@ async fn a_bad_event_gets_422_naming_the_field_and_is_not_stored() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.unwrap();
     assert!(
-        body.contains("ends_at") && body.contains("End must be after the start."),
+        worded(&body).contains("ends_at: End must be after the start."),
         "{body}"
     );
     let list: serde_json::Value = app

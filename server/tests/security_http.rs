@@ -198,17 +198,30 @@ async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_
             "attempt {n}: {status}"
         );
     }
+    // the limiter refills one sign-in every two seconds; on a slow machine the first posts may
+    // have earned one or two more, so post until refused (a few extra at most)
+    let mut extra = 0;
+    let res = loop {
+        let res = client()
+            .post(format!("{}/api/login", app.base))
+            .header(header::ORIGIN, &app.base)
+            .header("x-forwarded-for", address)
+            .header(header::ACCEPT, "text/html")
+            .form(&[("email", "sales@demo.test"), ("password", "demo-password")])
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS || extra == 10 {
+            break res;
+        }
+        extra += 1;
+    };
     let signed_in = sessions_of(&app, "sales@demo.test").await;
-    assert_eq!(signed_in, u64::from(server::security::SIGN_IN_PER_MINUTE));
-    let res = client()
-        .post(format!("{}/api/login", app.base))
-        .header(header::ORIGIN, &app.base)
-        .header("x-forwarded-for", address)
-        .header(header::ACCEPT, "text/html")
-        .form(&[("email", "sales@demo.test"), ("password", "demo-password")])
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(
+        signed_in,
+        u64::from(server::security::SIGN_IN_PER_MINUTE) + extra,
+        "every allowed post signed in, the refused one did not"
+    );
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     assert!(res.headers().contains_key(header::CONTENT_SECURITY_POLICY));
@@ -220,7 +233,7 @@ async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_
     let res = login_from(&app, &client(), address, "sales@demo.test", "demo-password").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let body: serde_json::Value = res.json().await.unwrap();
-    assert!(body["TooManyRequests"].is_string(), "{body}");
+    assert!(body["TooManyRequests"]["id"] == "limit-api", "{body}");
 
     // another address is not affected
     let res = login_from(

@@ -19,9 +19,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                         http::HeaderValue::from(wait.as_secs().max(1)),
                     );
                 }
-                return Err(AppError::TooManyRequests(format!(
-                    "Too many failed sign-ins. Try again in {} minutes.",
-                    wait.as_secs() / 60 + 1
+                return Err(AppError::TooManyRequests(msg!(
+                    "login-throttled",
+                    minutes = wait.as_secs() / 60 + 1
                 )));
             }
             let user = match UserService::authenticate(&state.db, &email, &password).await {
@@ -86,8 +86,8 @@ pub async fn me() -> Result<Option<UserDto>, AppError> {
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     use crate::domain::Language;
-    let lang =
-        Language::parse(&lang).ok_or_else(|| AppError::field("lang", "Unknown language."))?;
+    let lang = Language::parse(&lang)
+        .ok_or_else(|| AppError::field("lang", msg!("language-unknown-choice")))?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.insert_header(
         http::header::SET_COOKIE,

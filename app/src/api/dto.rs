@@ -149,7 +149,7 @@ pub struct GuestListDto {
     pub can_decide: bool,
     pub can_nominate: bool,
     /// why the signed-in rep cannot nominate now, if so
-    pub nomination_blocked: Option<String>,
+    pub nomination_blocked: Option<crate::domain::Msg>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -345,7 +345,7 @@ pub struct ImportRowError {
     pub line: u64,
     /// the column as Tandem names it (`email`, `first_name`…)
     pub column: String,
-    pub message: String,
+    pub message: crate::domain::Msg,
 }
 
 /// What an import would do, worked out without writing anything.

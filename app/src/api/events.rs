@@ -96,7 +96,7 @@ pub async fn change_event_status(id: i32, status: String) -> Result<(), AppError
         async {
             let user = require_user().await?;
             let next = EventStatus::parse(&status)
-                .ok_or_else(|| AppError::field("status", "Unknown status."))?;
+                .ok_or_else(|| AppError::field("status", msg!("status-unknown")))?;
             EventService::change_status(&state()?.db, &user, id, next).await?;
             Ok(())
         }

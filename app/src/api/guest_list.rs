@@ -27,7 +27,7 @@ pub async fn set_quota(event_id: i32, user_id: i32, seats: String) -> Result<Quo
             let seats = seats
                 .trim()
                 .parse::<i64>()
-                .map_err(|_| AppError::field("seats", "Seats must be a whole number."))?;
+                .map_err(|_| AppError::field("seats", msg!("seats-not-a-number")))?;
             GuestListService::set_quota(&state()?.db, &user, event_id, user_id, seats).await
         }
         .await,
@@ -67,7 +67,7 @@ pub async fn nominate(
                 let mut errors = FieldErrors::default();
                 let id = contact_id.trim().parse::<i32>().ok();
                 if id.is_none() {
-                    errors.add("contact_id", "Choose a contact, or add a new one.");
+                    errors.add("contact_id", msg!("nominate-choose-or-add"));
                 }
                 let nomination = Nomination::parse(&input)
                     .map_err(|e| e.into_iter().for_each(|e| errors.add(&e.field, e.message)))

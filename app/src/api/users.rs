@@ -41,8 +41,8 @@ pub async fn set_user_role(user_id: i32, role: String) -> Result<UserDto, AppErr
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let role =
-                Role::parse(&role).ok_or_else(|| AppError::field("role", "Unknown role."))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| AppError::field("role", msg!("role-unknown-choice")))?;
             UserService::set_role(&state()?.db, &user, user_id, role).await
         }
         .await,

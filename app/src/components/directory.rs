@@ -3,7 +3,6 @@ use leptos::prelude::*;
 
 use super::{use_lang, FieldMessage};
 use crate::domain::{message_for, FieldError};
-use crate::i18n::t;
 
 /// A `<select>` in a filter bar; the first option (empty value) means "any".
 #[component]
@@ -20,7 +19,7 @@ pub fn FilterSelect(
             <label for=id.clone()>{label}</label>
             <select id=id name=name>
                 <option value="" selected=value.is_empty()>
-                    {t(lang, "directory.any")}
+                    {tr!(lang, "directory-any")}
                 </option>
                 {options
                     .into_iter()
@@ -77,7 +76,7 @@ pub fn ExportLink(href: String) -> impl IntoView {
     let lang = use_lang();
     view! {
         <a class="button button-small" href=href download="" rel="external">
-            {t(lang, "directory.export")}
+            {tr!(lang, "directory-export")}
         </a>
     }
 }
@@ -85,9 +84,9 @@ pub fn ExportLink(href: String) -> impl IntoView {
 pub fn answer_key(answer: crate::domain::Answer) -> &'static str {
     use crate::domain::Answer;
     match answer {
-        Answer::Accepted => "contacts.answer_accepted",
-        Answer::Declined => "contacts.answer_declined",
-        Answer::None => "contacts.answer_none",
+        Answer::Accepted => k!("contacts-answer-accepted"),
+        Answer::Declined => k!("contacts-answer-declined"),
+        Answer::None => k!("contacts-answer-none"),
     }
 }
 
@@ -95,5 +94,5 @@ pub fn answer_key(answer: crate::domain::Answer) -> &'static str {
 #[component]
 pub fn UnsubscribedChip() -> impl IntoView {
     let lang = use_lang();
-    view! { <span class="chip chip-unsubscribed">{t(lang, "contacts.unsubscribed")}</span> }
+    view! { <span class="chip chip-unsubscribed">{tr!(lang, "contacts-unsubscribed")}</span> }
 }

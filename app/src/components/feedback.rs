@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{focus_first_invalid, general_error};
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
 
 #[derive(Clone, Copy)]
 pub struct FormFeedback {
@@ -38,11 +38,11 @@ where
     });
     let general = Signal::derive(move || {
         if !client_errors.get().is_empty() {
-            return Some(t(lang, "form.fix").to_string());
+            return Some(tr!(lang, "form-fix").to_string());
         }
         match server.get() {
             Some(Err(err)) if err.field_errors().is_empty() => general_error(lang, &err),
-            Some(Err(_)) => Some(t(lang, "form.fix").to_string()),
+            Some(Err(_)) => Some(tr!(lang, "form-fix").to_string()),
             _ => None,
         }
     });

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 
 use crate::domain::{message_for, FieldError};
+use crate::i18n::word;
 
 fn field_id(name: &str) -> String {
     format!("f-{}", name.replace(['[', ']'], "-").trim_end_matches('-'))
@@ -13,9 +14,10 @@ pub fn FieldMessage(
     field: &'static str,
 ) -> impl IntoView {
     let id = format!("err-{field}");
+    let lang = crate::components::use_lang();
     view! {
         <p class="field-error" id=id role="alert">
-            {move || message_for(&errors.get(), field)}
+            {move || message_for(&errors.get(), field).map(|m| word(lang, &m))}
         </p>
     }
 }

@@ -8,7 +8,7 @@ use super::{use_lang, RoleChip};
 use crate::api::auth::{me, Logout, SetLanguage};
 use crate::api::dto::UserDto;
 use crate::error::AppError;
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
 
 /// The signed-in user, refetched on every navigation so sign-in and sign-out show at once.
 #[derive(Clone, Copy)]
@@ -38,7 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     view! {
         <a class="skip-link" href="#main">
-            {t(lang, "nav.skip")}
+            {tr!(lang, "nav-skip")}
         </a>
         <header class="topbar">
             <div class="topbar-inner">
@@ -46,7 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">
                         "⟳"
                     </span>
-                    {t(lang, "app.name")}
+                    {tr!(lang, "app-name")}
                 </a>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -85,28 +85,28 @@ fn Nav(user: UserDto) -> impl IntoView {
     view! {
         <nav class="nav" aria-label="Main">
             <A href="/" exact=true>
-                {t(lang, "nav.events")}
+                {tr!(lang, "nav-events")}
             </A>
             {user
                 .role
                 .can_edit_events()
-                .then(|| view! { <A href="/events/new">{t(lang, "nav.new_event")}</A> })}
-            <A href="/contacts">{t(lang, "nav.contacts")}</A>
-            <A href="/accounts">{t(lang, "nav.accounts")}</A>
+                .then(|| view! { <A href="/events/new">{tr!(lang, "nav-new-event")}</A> })}
+            <A href="/contacts">{tr!(lang, "nav-contacts")}</A>
+            <A href="/accounts">{tr!(lang, "nav-accounts")}</A>
             {user
                 .role
                 .can_manage_users()
-                .then(|| view! { <A href="/admin/users">{t(lang, "nav.users")}</A> })}
+                .then(|| view! { <A href="/admin/users">{tr!(lang, "nav-users")}</A> })}
         </nav>
         <div class="whoami">
-            <A href="/profile" attr:class="whoami-name" attr:title=t(lang, "nav.profile")>
+            <A href="/profile" attr:class="whoami-name" attr:title=tr!(lang, "nav-profile")>
                 {user.name.clone()}
             </A>
             <RoleChip role=user.role />
             <LanguageSwitch />
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="button button-quiet">
-                    {t(lang, "nav.sign_out")}
+                    {tr!(lang, "nav-sign-out")}
                 </button>
             </ActionForm>
         </div>
@@ -136,9 +136,9 @@ fn LanguageSwitch() -> impl IntoView {
                 type="submit"
                 class="button button-quiet"
                 lang=other.as_str()
-                title=t(lang, "nav.language")
+                title=tr!(lang, "nav-language")
             >
-                {t(lang, "nav.other_language")}
+                {tr!(lang, "nav-other-language")}
             </button>
         </ActionForm>
     }

@@ -21,28 +21,23 @@ pub fn use_lang() -> Lang {
 }
 
 pub fn status_key(status: EventStatus) -> &'static str {
-    match status {
-        EventStatus::Draft => "status.draft",
-        EventStatus::Open => "status.open",
-        EventStatus::Closed => "status.closed",
-        EventStatus::Cancelled => "status.cancelled",
-    }
+    status.label_id()
 }
 
 pub fn kind_key(kind: EventKind) -> &'static str {
     match kind {
-        EventKind::OnSite => "kind.on_site",
-        EventKind::Online => "kind.online",
-        EventKind::Hybrid => "kind.hybrid",
+        EventKind::OnSite => k!("kind-on-site"),
+        EventKind::Online => k!("kind-online"),
+        EventKind::Hybrid => k!("kind-hybrid"),
     }
 }
 
 pub fn role_key(role: Role) -> &'static str {
     match role {
-        Role::Admin => "role.admin",
-        Role::Marketing => "role.marketing",
-        Role::Sales => "role.sales",
-        Role::Manager => "role.manager",
+        Role::Admin => k!("role-admin"),
+        Role::Marketing => k!("role-marketing"),
+        Role::Sales => k!("role-sales"),
+        Role::Manager => k!("role-manager"),
     }
 }
 
@@ -74,13 +69,14 @@ pub fn general_error(lang: Lang, err: &crate::error::AppError) -> Option<String>
         AppError::Validation(errors) | AppError::Retype { errors, .. } => errors
             .iter()
             .find(|e| e.field == "form")
-            .map(|e| e.message.clone()),
-        AppError::Conflict(message)
-        | AppError::TooManyRequests(message)
-        | AppError::BadRequest(message) => Some(message.clone()),
-        AppError::Forbidden => Some(t(lang, "error.forbidden_text").to_string()),
-        AppError::NotFound => Some(t(lang, "error.not_found_text").to_string()),
-        _ => Some(t(lang, "error.generic").to_string()),
+            .map(|e| crate::i18n::word(lang, &e.message)),
+        AppError::Conflict(message) | AppError::TooManyRequests(message) => {
+            Some(crate::i18n::word(lang, message))
+        }
+        AppError::BadRequest(message) => Some(message.clone()),
+        AppError::Forbidden => Some(tr!(lang, "error-forbidden-text").to_string()),
+        AppError::NotFound => Some(tr!(lang, "error-not-found-text").to_string()),
+        _ => Some(tr!(lang, "error-generic").to_string()),
     }
 }
 
@@ -109,7 +105,7 @@ where
             .field_errors()
             .iter()
             .find(|e| e.field == "guest_ids" || e.field == "decision")
-            .map(|e| e.message.clone()),
+            .map(|e| crate::i18n::word(lang, &e.message)),
         _ => None,
     })
 }

@@ -1,6 +1,7 @@
 //! Consent belongs to the contact: who may unsubscribe or resubscribe a contact, and what is
 //! recorded about it. The contact unsubscribes through the link in an email; an admin may change it
 //! either way, always with a reason. Nobody else (reps, marketing, imports, the contact form) can.
+use super::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::{FieldError, FieldErrors, Role};
@@ -8,8 +9,8 @@ use super::{FieldError, FieldErrors, Role};
 /// The longest reason an admin may give.
 pub const MAX_CONSENT_REASON_CHARS: usize = 1000;
 /// The messages of `ConsentDecision::parse`, so the page can word them in the user's language.
-pub const CONSENT_REASON_REQUIRED: &str = "Give a reason; it is written to the contact's log.";
-pub const CONSENT_REASON_TOO_LONG: &str = "The reason can be at most 1000 characters.";
+pub const CONSENT_REASON_REQUIRED: &str = k!("consent-reason-required");
+pub const CONSENT_REASON_TOO_LONG: &str = k!("consent-reason-too-long");
 
 /// Only admins change consent on a contact's behalf.
 pub fn can_change_consent(role: Role) -> bool {
@@ -111,13 +112,13 @@ impl ConsentDecision {
             _ => None,
         };
         if change.is_none() {
-            errors.add("change", "Choose whether to unsubscribe or resubscribe.");
+            errors.add("change", msg!("consent-change-unknown"));
         }
         let reason = input.reason.trim().to_string();
         if reason.is_empty() {
-            errors.add("reason", CONSENT_REASON_REQUIRED);
+            errors.add("reason", Msg::new(CONSENT_REASON_REQUIRED));
         } else if reason.chars().count() > MAX_CONSENT_REASON_CHARS {
-            errors.add("reason", CONSENT_REASON_TOO_LONG);
+            errors.add("reason", Msg::new(CONSENT_REASON_TOO_LONG));
         }
         errors.into_result(|| ConsentDecision {
             change: change.expect("checked"),
@@ -147,7 +148,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "reason");
-        assert_eq!(errors[0].message, CONSENT_REASON_REQUIRED);
+        assert!(errors[0].message.is(CONSENT_REASON_REQUIRED));
     }
 
     #[test]
@@ -170,7 +171,11 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["change", "reason"]);
-        assert!(CONSENT_REASON_TOO_LONG.contains(&MAX_CONSENT_REASON_CHARS.to_string()));
+        assert!(errors[1].message.is(CONSENT_REASON_TOO_LONG));
+        assert!(errors[1]
+            .message
+            .to_string()
+            .contains(&MAX_CONSENT_REASON_CHARS.to_string()));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The shared customer directory: contacts and accounts as typed, their validated drafts, who may
 //! change them, list filters, CSV import headers and the CSV formula guard.
+use super::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::event::Language;
@@ -74,7 +75,12 @@ pub fn parse_flag(value: &str) -> Option<bool> {
 }
 
 /// An optional id from a `<select>`: empty means none.
-fn optional_id(errors: &mut FieldErrors, field: &str, label: &str, value: &str) -> Option<i32> {
+fn optional_id(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &'static str,
+    value: &str,
+) -> Option<i32> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -82,20 +88,23 @@ fn optional_id(errors: &mut FieldErrors, field: &str, label: &str, value: &str) 
     match value.parse::<i32>() {
         Ok(id) if id > 0 => Some(id),
         _ => {
-            errors.add(field, format!("{label} must be chosen from the list."));
+            errors.add(field, msg!("field-choose-from-list").label("field", label));
             None
         }
     }
 }
 
 fn phone(errors: &mut FieldErrors, value: &str) -> Option<String> {
-    let phone = optional_text(errors, "phone", "Phone", value, MAX_PHONE_CHARS)?;
+    let phone = optional_text(
+        errors,
+        "phone",
+        k!("contacts-phone"),
+        value,
+        MAX_PHONE_CHARS,
+    )?;
     let allowed = |c: char| c.is_ascii_digit() || " +-()/.".contains(c);
     if !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
-        errors.add(
-            "phone",
-            "Phone may contain only digits, spaces and + - ( ) / .",
-        );
+        errors.add("phone", msg!("phone-invalid"));
     }
     Some(phone)
 }
@@ -137,14 +146,14 @@ impl ContactDraft {
         let first_name = required_text(
             &mut errors,
             "first_name",
-            "First name",
+            k!("contacts-first-name"),
             &input.first_name,
             MAX_NAME_CHARS,
         );
         let last_name = required_text(
             &mut errors,
             "last_name",
-            "Last name",
+            k!("contacts-last-name"),
             &input.last_name,
             MAX_NAME_CHARS,
         );
@@ -152,7 +161,13 @@ impl ContactDraft {
         if let Err(message) = &email {
             errors.add("email", message.clone());
         }
-        let title = optional_text(&mut errors, "title", "Title", &input.title, MAX_TITLE_CHARS);
+        let title = optional_text(
+            &mut errors,
+            "title",
+            k!("form-title"),
+            &input.title,
+            MAX_TITLE_CHARS,
+        );
         let phone = phone(&mut errors, &input.phone);
         let language = if input.language.trim().is_empty() {
             Some(Language::En)
@@ -160,10 +175,15 @@ impl ContactDraft {
             Language::parse(&input.language)
         };
         if language.is_none() {
-            errors.add("language", "Language must be en or de.");
+            errors.add("language", msg!("language-code-unknown"));
         }
-        let account_id = optional_id(&mut errors, "account_id", "Account", &input.account_id);
-        let owner_id = optional_id(&mut errors, "owner_id", "Owner", &input.owner_id);
+        let account_id = optional_id(
+            &mut errors,
+            "account_id",
+            k!("contacts-account"),
+            &input.account_id,
+        );
+        let owner_id = optional_id(&mut errors, "owner_id", k!("label-owner"), &input.owner_id);
         errors.into_result(|| ContactDraft {
             first_name,
             last_name,
@@ -203,7 +223,7 @@ pub struct AccountDraft {
 }
 
 /// A web domain as people paste it: `https://www.Example.com/about` → `www.example.com`.
-pub fn parse_domain(value: &str) -> Result<Option<String>, String> {
+pub fn parse_domain(value: &str) -> Result<Option<String>, Msg> {
     let mut domain = value.trim().to_lowercase();
     if domain.is_empty() {
         return Ok(None);
@@ -215,9 +235,7 @@ pub fn parse_domain(value: &str) -> Result<Option<String>, String> {
     }
     let domain = domain.split('/').next().unwrap_or_default().to_string();
     if domain.chars().count() > MAX_DOMAIN_CHARS {
-        return Err(format!(
-            "Domain must be at most {MAX_DOMAIN_CHARS} characters."
-        ));
+        return Err(msg!("domain-too-long", max = MAX_DOMAIN_CHARS));
     }
     let valid = domain.contains('.')
         && !domain.starts_with(['.', '-'])
@@ -229,7 +247,7 @@ pub fn parse_domain(value: &str) -> Result<Option<String>, String> {
     if valid {
         Ok(Some(domain))
     } else {
-        Err("Domain must look like example.com.".into())
+        Err(msg!("domain-invalid"))
     }
 }
 
@@ -239,7 +257,7 @@ impl AccountDraft {
         let name = required_text(
             &mut errors,
             "name",
-            "Account name",
+            k!("accounts-name"),
             &input.name,
             MAX_ACCOUNT_NAME_CHARS,
         );
@@ -253,7 +271,7 @@ impl AccountDraft {
         let industry = optional_text(
             &mut errors,
             "industry",
-            "Industry",
+            k!("accounts-industry"),
             &input.industry,
             MAX_INDUSTRY_CHARS,
         );
@@ -262,15 +280,15 @@ impl AccountDraft {
         } else {
             let tier = Tier::parse(&input.tier);
             if tier.is_none() {
-                errors.add("tier", "Tier must be A, B or C.");
+                errors.add("tier", msg!("tier-unknown"));
             }
             tier
         };
         let target_account = parse_flag(&input.target_account);
         if target_account.is_none() {
-            errors.add("target_account", "Target account must be yes or no.");
+            errors.add("target_account", msg!("target-account-unknown"));
         }
-        let owner_id = optional_id(&mut errors, "owner_id", "Owner", &input.owner_id);
+        let owner_id = optional_id(&mut errors, "owner_id", k!("label-owner"), &input.owner_id);
         errors.into_result(|| AccountDraft {
             name,
             domain,
@@ -544,7 +562,7 @@ mod tests {
                 "owner_id"
             ]
         );
-        assert!(errors.iter().all(|e| !e.message.is_empty()));
+        assert!(errors.iter().all(|e| !e.message.to_string().is_empty()));
     }
 
     #[test]

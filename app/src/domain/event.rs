@@ -57,6 +57,16 @@ pub enum EventStatus {
 }
 
 impl EventStatus {
+    /// The message id that names this status in words.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            EventStatus::Draft => k!("status-draft"),
+            EventStatus::Open => k!("status-open"),
+            EventStatus::Closed => k!("status-closed"),
+            EventStatus::Cancelled => k!("status-cancelled"),
+        }
+    }
+
     pub const ALL: [EventStatus; 4] = [
         EventStatus::Draft,
         EventStatus::Open,
@@ -210,26 +220,26 @@ pub fn local_to_utc(local: &NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
 fn local_field(
     errors: &mut FieldErrors,
     field: &str,
-    label: &str,
+    label: &'static str,
     value: &str,
     required: bool,
     tz: Option<Tz>,
 ) -> Option<NaiveDateTime> {
     if value.trim().is_empty() {
         if required {
-            errors.add(field, format!("{label} is required."));
+            errors.add(field, msg!("field-required").label("field", label));
         }
         return None;
     }
     let Some(parsed) = parse_local_datetime(value) else {
-        errors.add(field, format!("{label} must be a date and time."));
+        errors.add(field, msg!("field-not-a-datetime").label("field", label));
         return None;
     };
     if let Some(tz) = tz {
         if local_to_utc(&parsed, tz).is_none() {
             errors.add(
                 field,
-                format!("{label} does not exist in {tz} (the clocks skip that hour)."),
+                msg!("field-skipped-hour", zone = tz.name()).label("field", label),
             );
             return None;
         }
@@ -254,35 +264,26 @@ fn parse_agenda(errors: &mut FieldErrors, value: &str) -> Vec<AgendaItem> {
                 })
             }
             _ => {
-                errors.add(
-                    "agenda",
-                    format!(
-                        "Agenda line {} must be a time and a title, like \"18:00 Welcome\".",
-                        index + 1
-                    ),
-                );
+                errors.add("agenda", msg!("event-agenda-line", line = index + 1));
                 break;
             }
         }
     }
     if items.len() > 50 {
-        errors.add("agenda", "Agenda can have at most 50 items.");
+        errors.add("agenda", msg!("event-agenda-too-long"));
     }
     items
 }
 
 fn parse_url(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
-    let url = optional_text(errors, field, "Join link", value, 500)?;
+    let url = optional_text(errors, field, k!("form-join-url"), value, 500)?;
     let lower = url.to_ascii_lowercase();
     let has_host = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
     if !has_host || url.chars().any(char::is_whitespace) {
-        errors.add(
-            field,
-            "Join link must be a web address starting with https://.",
-        );
+        errors.add(field, msg!("event-join-url-https"));
     }
     Some(url)
 }
@@ -291,49 +292,43 @@ impl EventPlan {
     /// Applies every rule of an event plan and reports all broken ones, each on its field.
     pub fn parse(input: &EventInput) -> Result<EventPlan, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
-        let title = required_text(&mut errors, "title", "Title", &input.title, 200);
+        let title = required_text(&mut errors, "title", k!("form-title"), &input.title, 200);
         let kind = EventKind::parse(input.kind.trim());
         if kind.is_none() {
-            errors.add("kind", "Kind must be on-site, online or hybrid.");
+            errors.add("kind", msg!("event-kind-unknown"));
         }
         let brief = input.brief.trim().to_string();
         if brief.chars().count() > MAX_BRIEF_CHARS {
-            errors.add(
-                "brief",
-                format!("Brief must be at most {MAX_BRIEF_CHARS} characters."),
-            );
+            errors.add("brief", msg!("event-brief-too-long", max = MAX_BRIEF_CHARS));
         }
         let agenda = parse_agenda(&mut errors, &input.agenda);
-        let venue_name = optional_text(&mut errors, "venue_name", "Venue", &input.venue_name, 200);
+        let venue_name = optional_text(
+            &mut errors,
+            "venue_name",
+            k!("form-venue-name"),
+            &input.venue_name,
+            200,
+        );
         let venue_address = optional_text(
             &mut errors,
             "venue_address",
-            "Address",
+            k!("form-venue-address"),
             &input.venue_address,
             500,
         );
         let join_url = parse_url(&mut errors, "join_url", &input.join_url);
         if let Some(kind) = kind {
             if kind.needs_venue() && venue_name.is_none() {
-                errors.add(
-                    "venue_name",
-                    "Venue is required for on-site and hybrid events.",
-                );
+                errors.add("venue_name", msg!("event-venue-required"));
             }
             if kind.needs_join_link() && join_url.is_none() {
-                errors.add(
-                    "join_url",
-                    "Join link is required for online and hybrid events.",
-                );
+                errors.add("join_url", msg!("event-join-required"));
             }
         }
 
         let time_zone = parse_time_zone(&input.time_zone);
         if time_zone.is_none() {
-            errors.add(
-                "time_zone",
-                "Time zone must be an IANA name such as Europe/Berlin.",
-            );
+            errors.add("time_zone", msg!("event-zone-unknown"));
         }
         let starts = local_field(
             &mut errors,
@@ -353,7 +348,7 @@ impl EventPlan {
         );
         if let (Some(starts), Some(ends)) = (starts, ends) {
             if ends <= starts {
-                errors.add("ends_at", "End must be after the start.");
+                errors.add("ends_at", msg!("event-end-before-start"));
             }
         }
         let nomination_deadline = local_field(
@@ -376,43 +371,40 @@ impl EventPlan {
             if nomination_deadline.is_some_and(|d| d >= starts) {
                 errors.add(
                     "nomination_deadline",
-                    "Nomination deadline must be before the start.",
+                    msg!("event-nomination-deadline-after-start"),
                 );
             }
             if rsvp_deadline.is_some_and(|d| d >= starts) {
-                errors.add("rsvp_deadline", "RSVP deadline must be before the start.");
+                errors.add("rsvp_deadline", msg!("event-rsvp-deadline-after-start"));
             }
         }
         if let (Some(nominations), Some(rsvp)) = (nomination_deadline, rsvp_deadline) {
             if nominations > rsvp {
-                errors.add(
-                    "nomination_deadline",
-                    "Nomination deadline must not be after the RSVP deadline.",
-                );
+                errors.add("nomination_deadline", msg!("event-deadlines-order"));
             }
         }
 
         let capacity = match input.capacity.trim().parse::<i64>() {
             Ok(n) if (1..=MAX_CAPACITY as i64).contains(&n) => Some(n as u32),
             Ok(n) if n < 1 => {
-                errors.add("capacity", "Capacity must be at least 1.");
+                errors.add("capacity", msg!("event-capacity-too-small"));
                 None
             }
             Ok(_) => {
                 errors.add(
                     "capacity",
-                    format!("Capacity must be at most {MAX_CAPACITY}."),
+                    msg!("event-capacity-too-large", max = MAX_CAPACITY),
                 );
                 None
             }
             Err(_) => {
-                errors.add("capacity", "Capacity must be a whole number.");
+                errors.add("capacity", msg!("event-capacity-not-a-number"));
                 None
             }
         };
         let language = Language::parse(&input.language);
         if language.is_none() {
-            errors.add("language", "Language must be English or German.");
+            errors.add("language", msg!("language-unknown"));
         }
 
         errors.into_result(|| EventPlan {
@@ -485,7 +477,7 @@ mod tests {
         input.ends_at = "2027-03-10T17:00".into();
         let errors = EventPlan::parse(&input).unwrap_err();
         assert_eq!(fields(&errors), ["ends_at"]);
-        assert_eq!(errors[0].message, "End must be after the start.");
+        assert_eq!(errors[0].message, msg!("event-end-before-start"));
     }
 
     #[test]
@@ -577,7 +569,7 @@ mod tests {
         input.agenda = "18:00 Welcome\nlater: dinner".into();
         let errors = EventPlan::parse(&input).unwrap_err();
         assert_eq!(fields(&errors), ["agenda"]);
-        assert!(errors[0].message.contains("line 2"));
+        assert!(errors[0].message.to_string().contains("line 2"));
     }
 
     #[test]

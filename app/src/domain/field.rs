@@ -1,18 +1,21 @@
 //! Field-level validation errors that forms show next to the field they name.
 use serde::{Deserialize, Serialize};
 
-/// One problem with one form field: `field` is the input's name, `message` says what is wrong.
+use super::Msg;
+
+/// One problem with one form field: `field` is the input's name, `message` says what is wrong
+/// (as a code the page words in the user's language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, message: Msg) -> Self {
         Self {
             field: field.to_string(),
-            message: message.into(),
+            message,
         }
     }
 }
@@ -22,7 +25,7 @@ impl FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, message: Msg) {
         // the first problem of a field is the one worth telling
         if !self.0.iter().any(|e| e.field == field) {
             self.0.push(FieldError::new(field, message));
@@ -43,7 +46,7 @@ impl FieldErrors {
 }
 
 /// Looks up the message for `field` in a list of errors.
-pub fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+pub fn message_for(errors: &[FieldError], field: &str) -> Option<Msg> {
     errors
         .iter()
         .find(|e| e.field == field)
@@ -54,15 +57,18 @@ pub fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
 pub fn required_text(
     errors: &mut FieldErrors,
     field: &str,
-    label: &str,
+    label: &'static str,
     value: &str,
     max: usize,
 ) -> String {
     let value = value.trim();
     if value.is_empty() {
-        errors.add(field, format!("{label} is required."));
+        errors.add(field, msg!("field-required").label("field", label));
     } else if value.chars().count() > max {
-        errors.add(field, format!("{label} must be at most {max} characters."));
+        errors.add(
+            field,
+            msg!("field-too-long", max = max).label("field", label),
+        );
     }
     value.to_string()
 }
@@ -71,7 +77,7 @@ pub fn required_text(
 pub fn optional_text(
     errors: &mut FieldErrors,
     field: &str,
-    label: &str,
+    label: &'static str,
     value: &str,
     max: usize,
 ) -> Option<String> {
@@ -80,7 +86,10 @@ pub fn optional_text(
         None
     } else {
         if value.chars().count() > max {
-            errors.add(field, format!("{label} must be at most {max} characters."));
+            errors.add(
+                field,
+                msg!("field-too-long", max = max).label("field", label),
+            );
         }
         Some(value.to_string())
     }

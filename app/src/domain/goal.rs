@@ -47,13 +47,13 @@ impl GoalMetric {
     /// The i18n key of the metric's name.
     pub fn label_key(self) -> &'static str {
         match self {
-            GoalMetric::AcceptedGuests => "metric.accepted_guests",
-            GoalMetric::Attendees => "metric.attendees",
-            GoalMetric::TargetAccountsAttending => "metric.target_accounts_attending",
-            GoalMetric::NewContactsAttending => "metric.new_contacts_attending",
-            GoalMetric::MeetingsBooked => "metric.meetings_booked",
-            GoalMetric::PipelineAmount => "metric.pipeline_amount",
-            GoalMetric::ShowRate => "metric.show_rate",
+            GoalMetric::AcceptedGuests => k!("metric-accepted-guests"),
+            GoalMetric::Attendees => k!("metric-attendees"),
+            GoalMetric::TargetAccountsAttending => k!("metric-target-accounts-attending"),
+            GoalMetric::NewContactsAttending => k!("metric-new-contacts-attending"),
+            GoalMetric::MeetingsBooked => k!("metric-meetings-booked"),
+            GoalMetric::PipelineAmount => k!("metric-pipeline-amount"),
+            GoalMetric::ShowRate => k!("metric-show-rate"),
         }
     }
 
@@ -154,30 +154,30 @@ impl GoalDraft {
         let mut errors = FieldErrors::default();
         let metric = GoalMetric::parse(&input.metric);
         if metric.is_none() {
-            errors.add("metric", "Metric must be one of the listed metrics.");
+            errors.add("metric", msg!("goal-metric-unknown"));
         }
         let target = match input.target.trim().parse::<u64>() {
             Ok(0) | Err(_) => {
-                errors.add("target", "Target must be a whole number of at least 1.");
+                errors.add("target", msg!("goal-target-not-a-number"));
                 None
             }
             Ok(n) if metric == Some(GoalMetric::ShowRate) && n > 100 => {
-                errors.add("target", "A show rate target is a percentage: at most 100.");
+                errors.add("target", msg!("goal-show-rate-too-high"));
                 None
             }
             Ok(n) if n > 1_000_000_000_000 => {
-                errors.add("target", "Target is too large.");
+                errors.add("target", msg!("goal-target-too-large"));
                 None
             }
             Ok(n) => Some(n),
         };
         let team = Team::parse(&input.team);
         if team.is_none() {
-            errors.add("team", "Team must be marketing or sales.");
+            errors.add("team", msg!("team-unknown"));
         }
         let note = input.note.trim();
         if note.chars().count() > 500 {
-            errors.add("note", "Note must be at most 500 characters.");
+            errors.add("note", msg!("goal-note-too-long"));
         }
         errors.into_result(|| GoalDraft {
             metric: metric.unwrap(),

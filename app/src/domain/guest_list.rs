@@ -1,5 +1,6 @@
 //! The guest list: nomination states and decisions, priorities, quota arithmetic, and the rules
 //! that decide whether a rep may nominate now.
+use super::Msg;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,17 @@ pub enum NominationState {
 }
 
 impl NominationState {
+    /// The message id that names this state in words.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            NominationState::Nominated => k!("nomination-nominated"),
+            NominationState::Approved => k!("nomination-approved"),
+            NominationState::Rejected => k!("nomination-rejected"),
+            NominationState::Waitlisted => k!("nomination-waitlisted"),
+            NominationState::Withdrawn => k!("nomination-withdrawn"),
+        }
+    }
+
     pub const ALL: [NominationState; 5] = [
         NominationState::Nominated,
         NominationState::Approved,
@@ -223,14 +235,14 @@ pub fn parse_decision(
     let mut errors = FieldErrors::default();
     let parsed = Decision::parse(decision);
     if parsed.is_none() {
-        errors.add("decision", "Decision must be approve, reject or waitlist.");
+        errors.add("decision", msg!("decision-unknown"));
     }
     let reason = reason.trim();
     if parsed == Some(Decision::Reject) && reason.is_empty() {
-        errors.add("reason", "A reason is required to reject: the rep sees it.");
+        errors.add("reason", msg!("decision-reason-required"));
     }
     if reason.chars().count() > 500 {
-        errors.add("reason", "Reason must be at most 500 characters.");
+        errors.add("reason", msg!("decision-reason-too-long"));
     }
     errors.into_result(|| {
         (
@@ -258,16 +270,13 @@ impl Nomination {
         let mut errors = FieldErrors::default();
         let reason = input.reason.trim();
         if reason.is_empty() {
-            errors.add(
-                "reason",
-                "Reason is required: tell marketing why this customer should come.",
-            );
+            errors.add("reason", msg!("nomination-reason-required"));
         } else if reason.chars().count() > 1000 {
-            errors.add("reason", "Reason must be at most 1000 characters.");
+            errors.add("reason", msg!("nomination-reason-too-long"));
         }
         let priority = Priority::parse(&input.priority);
         if priority.is_none() {
-            errors.add("priority", "Priority must be A or B.");
+            errors.add("priority", msg!("priority-unknown"));
         }
         errors.into_result(|| Nomination {
             reason: reason.to_string(),
@@ -283,23 +292,21 @@ pub fn nomination_refusal(
     now: DateTime<Utc>,
     seats: u32,
     used: u32,
-) -> Option<String> {
-    if matches!(status, EventStatus::Closed | EventStatus::Cancelled) {
-        return Some(format!(
-            "Nominations are closed: the event is {}.",
-            status.as_str()
-        ));
+) -> Option<Msg> {
+    if status == EventStatus::Closed {
+        return Some(msg!("nominations-closed-closed"));
+    }
+    if status == EventStatus::Cancelled {
+        return Some(msg!("nominations-closed-cancelled"));
     }
     if deadline.is_some_and(|d| now > d) {
-        return Some("The nomination deadline has passed.".into());
+        return Some(msg!("nomination-deadline-passed"));
     }
     if seats == 0 {
-        return Some("You have no seats for this event yet: ask marketing for a quota.".into());
+        return Some(msg!("quota-none"));
     }
     if used >= seats {
-        return Some(format!(
-            "Your quota is full: you have used {used} of {seats} seats."
-        ));
+        return Some(msg!("quota-full", used = used, seats = seats));
     }
     None
 }
@@ -329,11 +336,17 @@ impl InlineContact {
         let first_name = required_text(
             &mut errors,
             "first_name",
-            "First name",
+            k!("contacts-first-name"),
             &input.first_name,
             100,
         );
-        let last_name = required_text(&mut errors, "last_name", "Last name", &input.last_name, 100);
+        let last_name = required_text(
+            &mut errors,
+            "last_name",
+            k!("contacts-last-name"),
+            &input.last_name,
+            100,
+        );
         let email = super::user::EmailAddress::parse(&input.email);
         if let Err(message) = &email {
             errors.add("email", message.clone());
@@ -344,7 +357,7 @@ impl InlineContact {
             &input.language
         });
         if language.is_none() {
-            errors.add("language", "Language must be English or German.");
+            errors.add("language", msg!("language-unknown"));
         }
         errors.into_result(|| InlineContact {
             first_name,
@@ -458,11 +471,14 @@ mod tests {
         let now = Utc::now();
         assert_eq!(nomination_refusal(EventStatus::Open, None, now, 2, 1), None);
         assert_eq!(
-            nomination_refusal(EventStatus::Open, None, now, 2, 2).unwrap(),
+            nomination_refusal(EventStatus::Open, None, now, 2, 2)
+                .unwrap()
+                .to_string(),
             "Your quota is full: you have used 2 of 2 seats."
         );
         assert!(nomination_refusal(EventStatus::Draft, None, now, 0, 0)
             .unwrap()
+            .to_string()
             .contains("no seats"));
     }
 
@@ -477,6 +493,7 @@ mod tests {
             0
         )
         .unwrap()
+        .to_string()
         .contains("deadline"));
         assert_eq!(
             nomination_refusal(EventStatus::Draft, Some(now + Duration::days(1)), now, 5, 0),

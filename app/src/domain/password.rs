@@ -3,15 +3,16 @@
 //! Messages are codes (`password.*`) that the presentation layer words in the user's language.
 use super::field::{FieldError, FieldErrors};
 use super::user::MIN_PASSWORD_LEN;
+use super::Msg;
 
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-pub const CURRENT_REQUIRED: &str = "password.current_required";
-pub const TOO_SHORT: &str = "password.too_short";
-pub const TOO_LONG: &str = "password.too_long";
-pub const MISMATCH: &str = "password.mismatch";
-pub const SAME_AS_CURRENT: &str = "password.same_as_current";
-pub const CURRENT_WRONG: &str = "password.current_wrong";
+pub const CURRENT_REQUIRED: &str = k!("password-current-required");
+pub const TOO_SHORT: &str = k!("password-too-short");
+pub const TOO_LONG: &str = k!("password-too-long");
+pub const MISMATCH: &str = k!("password-mismatch");
+pub const SAME_AS_CURRENT: &str = k!("password-same-as-current");
+pub const CURRENT_WRONG: &str = k!("password-current-wrong");
 
 /// Every code this module (and the password service) may answer with.
 pub const PASSWORD_CODES: [&str; 6] = [
@@ -53,15 +54,15 @@ impl PasswordChange {
     pub fn parse(input: &PasswordChangeInput) -> Result<PasswordChange, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
         if input.current_password.is_empty() {
-            errors.add("current_password", CURRENT_REQUIRED);
+            errors.add("current_password", Msg::new(CURRENT_REQUIRED));
         }
         if let Err(code) = check_new_password(&input.new_password) {
-            errors.add("new_password", code);
+            errors.add("new_password", Msg::new(code));
         } else if input.new_password == input.current_password {
-            errors.add("new_password", SAME_AS_CURRENT);
+            errors.add("new_password", Msg::new(SAME_AS_CURRENT));
         }
         if input.new_password != input.new_password_repeat {
-            errors.add("new_password_repeat", MISMATCH);
+            errors.add("new_password_repeat", Msg::new(MISMATCH));
         }
         errors.into_result(|| PasswordChange {
             current: input.current_password.clone(),
@@ -86,7 +87,7 @@ mod tests {
         result
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.message))
+            .map(|e| (e.field, e.message.id.to_string()))
             .collect()
     }
 

@@ -25,7 +25,7 @@ pub struct TaskDraft {
 impl TaskDraft {
     pub fn parse(input: &TaskInput) -> Result<TaskDraft, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
-        let title = required_text(&mut errors, "title", "Title", &input.title, 200);
+        let title = required_text(&mut errors, "title", k!("form-title"), &input.title, 200);
         let owner_id = input
             .owner_id
             .trim()
@@ -33,18 +33,18 @@ impl TaskDraft {
             .ok()
             .filter(|id| *id > 0);
         if owner_id.is_none() {
-            errors.add("owner_id", "Owner is required.");
+            errors.add("owner_id", msg!("task-owner-required"));
         }
         let team = Team::parse(&input.team);
         if team.is_none() {
-            errors.add("team", "Team must be marketing or sales.");
+            errors.add("team", msg!("team-unknown"));
         }
         let due_on = if input.due_on.trim().is_empty() {
             None
         } else {
             let parsed = NaiveDate::parse_from_str(input.due_on.trim(), "%Y-%m-%d").ok();
             if parsed.is_none() {
-                errors.add("due_on", "Due date must be a date.");
+                errors.add("due_on", msg!("task-due-invalid"));
             }
             parsed
         };

@@ -1,4 +1,5 @@
 //! Users: roles, what each role may do, and the parsed forms of their input.
+use super::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::field::{required_text, FieldError, FieldErrors};
@@ -45,13 +46,13 @@ impl Role {
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    pub fn parse(value: &str) -> Result<EmailAddress, String> {
+    pub fn parse(value: &str) -> Result<EmailAddress, Msg> {
         let value = value.trim().to_lowercase();
         if value.is_empty() {
-            return Err("Email is required.".into());
+            return Err(msg!("email-required"));
         }
         if value.len() > 320 {
-            return Err("Email must be at most 320 characters.".into());
+            return Err(msg!("email-too-long"));
         }
         let valid = match value.split_once('@') {
             Some((local, domain)) => {
@@ -70,7 +71,7 @@ impl EmailAddress {
         if valid {
             Ok(EmailAddress(value))
         } else {
-            Err("Email must look like name@example.com.".into())
+            Err(msg!("email-invalid"))
         }
     }
 
@@ -106,18 +107,18 @@ impl NewUser {
         if let Err(message) = &email {
             errors.add("email", message.clone());
         }
-        let name = required_text(&mut errors, "name", "Name", &input.name, 200);
+        let name = required_text(&mut errors, "name", k!("users-name"), &input.name, 200);
         let role = Role::parse(&input.role);
         if role.is_none() {
-            errors.add("role", "Role must be admin, marketing, sales or manager.");
+            errors.add("role", msg!("role-unknown"));
         }
         if input.password.chars().count() < MIN_PASSWORD_LEN {
             errors.add(
                 "password",
-                format!("Password must be at least {MIN_PASSWORD_LEN} characters."),
+                msg!("user-password-too-short", min = MIN_PASSWORD_LEN),
             );
         } else if input.password.len() > 1024 {
-            errors.add("password", "Password must be at most 1024 characters.");
+            errors.add("password", msg!("user-password-too-long"));
         }
         errors.into_result(|| NewUser {
             email: email.unwrap(),

@@ -1,19 +1,181 @@
-//! English and German UI text, dates and relative times. Each language's strings live in one file.
+//! English and German text, dates and relative times.
+//!
+//! The text lives in Fluent files, `app/locales/en.ftl` and `app/locales/de.ftl`, read by the
+//! `fluent-bundle` crate (CLDR plural rules, variables). `app/build.rs` checks at build time that
+//! both files parse and hold the same messages with the same variables, and lists the ids; the
+//! `tr!`, `k!` and `msg!` macros refuse an id that is not there, at compile time.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use crate::domain::Language as Lang;
+pub use crate::domain::{Arg, Msg};
 
-mod de;
-mod en;
+include!(concat!(env!("OUT_DIR"), "/i18n_ids.rs"));
 
-/// The UI text for `key`; English when a German string is missing, the key itself when both are.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    let found = match lang {
-        Lang::En => en::get(key),
-        Lang::De => de::get(key).or_else(|| en::get(key)),
+const SOURCES: [(Lang, &str, &str); 2] = [
+    (Lang::En, "en", include_str!("../../locales/en.ftl")),
+    (Lang::De, "de", include_str!("../../locales/de.ftl")),
+];
+
+struct Catalogue {
+    bundle: FluentBundle<FluentResource>,
+    /// Every message without variables, worded once, so `t` can hand out `&'static str`.
+    plain: HashMap<&'static str, String>,
+}
+
+static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|(_, tag, source)| {
+            // build.rs has parsed the files already; a failure here cannot happen in a built binary
+            let resource = FluentResource::try_new(source.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("{tag}.ftl: {errors:?}"));
+            let language = tag.parse().expect("a valid language tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![language]);
+            // no Unicode isolation marks around variables: the UI is left-to-right only
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|errors| panic!("{tag}.ftl: {errors:?}"));
+            let mut plain = HashMap::new();
+            for id in IDS {
+                let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+                    continue;
+                };
+                let mut errors = vec![];
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                if errors.is_empty() {
+                    plain.insert(*id, text.into_owned());
+                }
+            }
+            Catalogue { bundle, plain }
+        })
+        .collect()
+});
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    let index = SOURCES.iter().position(|(l, _, _)| *l == lang).unwrap_or(0);
+    &CATALOGUES[index]
+}
+
+/// Whether `id` is a message in the locale files; `const`, so the macros check ids at compile time.
+pub const fn has_id(id: &str) -> bool {
+    let (mut low, mut high) = (0, IDS.len());
+    while low < high {
+        let middle = (low + high) / 2;
+        match compare(IDS[middle].as_bytes(), id.as_bytes()) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+const fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] < b[i] {
+            return std::cmp::Ordering::Less;
+        }
+        if a[i] > b[i] {
+            return std::cmp::Ordering::Greater;
+        }
+        i += 1;
+    }
+    if a.len() < b.len() {
+        std::cmp::Ordering::Less
+    } else if a.len() > b.len() {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
+    }
+}
+
+/// The text of a message without variables. Prefer `tr!(lang, "id")`, which checks the id at
+/// compile time; this function is for ids chosen at run time (an unknown id comes back as is).
+pub fn t(lang: Lang, id: &str) -> &str {
+    match catalogue(lang).plain.get(id) {
+        Some(text) => text.as_str(),
+        None => id,
+    }
+}
+
+/// The text of a message with variables. Prefer `tr!(lang, "id", name = value, …)`.
+pub fn t_args(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+    let catalogue = catalogue(lang);
+    let Some(pattern) = catalogue.bundle.get_message(id).and_then(|m| m.value()) else {
+        return id.to_string();
     };
-    found.unwrap_or(key)
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        let value = match value {
+            Arg::Text(text) => FluentValue::from(text.clone()),
+            Arg::Number(n) => FluentValue::from(*n),
+            Arg::Id(id) => FluentValue::from(t(lang, id).to_string()),
+        };
+        fluent_args.set(name.to_string(), value);
+    }
+    let mut errors = vec![];
+    catalogue
+        .bundle
+        .format_pattern(pattern, Some(&fluent_args), &mut errors)
+        .into_owned()
+}
+
+/// A domain message (a code with its arguments) in words.
+pub fn word(lang: Lang, message: &Msg) -> String {
+    if message.args.is_empty() {
+        return t(lang, &message.id).to_string();
+    }
+    let args: Vec<(&str, Arg)> = message
+        .args
+        .iter()
+        .map(|(name, value)| (name.as_ref(), value.clone()))
+        .collect();
+    t_args(lang, &message.id, &args)
+}
+
+/// Text in the user's language: `tr!(lang, "nav-events")`, `tr!(lang, "place-hybrid", venue = v)`.
+/// An id missing from `app/locales/en.ftl` is a compile error.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $id:literal) => {{
+        const _: () = assert!($crate::i18n::has_id($id), concat!("no message `", $id, "` in app/locales/*.ftl"));
+        $crate::i18n::t($lang, $id)
+    }};
+    ($lang:expr, $id:literal, $($name:ident = $value:expr),+ $(,)?) => {{
+        const _: () = assert!($crate::i18n::has_id($id), concat!("no message `", $id, "` in app/locales/*.ftl"));
+        $crate::i18n::t_args($lang, $id, &[$((stringify!($name), $crate::domain::Arg::from($value))),+])
+    }};
+}
+
+/// A message id checked at compile time, for code that picks the id and words it later.
+#[macro_export]
+macro_rules! k {
+    ($id:literal) => {{
+        const _: () = assert!(
+            $crate::i18n::has_id($id),
+            concat!("no message `", $id, "` in app/locales/*.ftl")
+        );
+        $id
+    }};
+}
+
+/// A domain message: a checked id and its arguments, worded later in the reader's language.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal) => {
+        $crate::domain::Msg::new($crate::k!($id))
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::domain::Msg::new($crate::k!($id))$(.with(stringify!($name), $value))+
+    };
 }
 
 const WEEKDAYS_DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
@@ -49,39 +211,20 @@ pub fn format_instant(lang: Lang, instant: &DateTime<Utc>, tz: Tz) -> String {
     format_local(lang, &instant.with_timezone(&tz).naive_local(), tz)
 }
 
-fn unit(lang: Lang, n: i64, unit: &str) -> String {
-    let (one, many) = match (lang, unit) {
-        (Lang::En, "minute") => ("minute", "minutes"),
-        (Lang::En, "hour") => ("hour", "hours"),
-        (Lang::En, _) => ("day", "days"),
-        (Lang::De, "minute") => ("Minute", "Minuten"),
-        (Lang::De, "hour") => ("Stunde", "Stunden"),
-        (Lang::De, _) => ("Tag", "Tagen"),
-    };
-    // German dative plural after "in"/"vor": "in 3 Tagen", "vor 1 Tag"
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// "in 3 days", "2 hours ago", "just now" — for deadlines and comments.
 pub fn relative(lang: Lang, now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let seconds = (then - now).num_seconds();
-    let future = seconds > 0;
     let abs = seconds.abs();
     if abs < 60 {
-        return t(lang, "time.just_now").to_string();
+        return tr!(lang, "time-just-now").to_string();
     }
-    let amount = if abs < 3600 {
-        unit(lang, abs / 60, "minute")
-    } else if abs < 86_400 {
-        unit(lang, abs / 3600, "hour")
-    } else {
-        unit(lang, abs / 86_400, "day")
-    };
-    match (lang, future) {
-        (Lang::En, true) => format!("in {amount}"),
-        (Lang::En, false) => format!("{amount} ago"),
-        (Lang::De, true) => format!("in {amount}"),
-        (Lang::De, false) => format!("vor {amount}"),
+    match (seconds > 0, abs) {
+        (true, s) if s < 3600 => tr!(lang, "time-in-minutes", count = s / 60),
+        (true, s) if s < 86_400 => tr!(lang, "time-in-hours", count = s / 3600),
+        (true, s) => tr!(lang, "time-in-days", count = s / 86_400),
+        (false, s) if s < 3600 => tr!(lang, "time-minutes-ago", count = s / 60),
+        (false, s) if s < 86_400 => tr!(lang, "time-hours-ago", count = s / 3600),
+        (false, s) => tr!(lang, "time-days-ago", count = s / 86_400),
     }
 }
 
@@ -124,9 +267,50 @@ mod tests {
     }
 
     #[test]
-    fn every_english_key_has_a_german_translation() {
-        for key in en::KEYS {
-            assert!(de::get(key).is_some(), "German text missing for {key}");
+    fn plural_forms_follow_the_language() {
+        let now = Utc::now();
+        assert_eq!(
+            relative(Lang::En, now, now + chrono::Duration::minutes(1)),
+            "in 1 minute"
+        );
+        assert_eq!(
+            relative(Lang::De, now, now - chrono::Duration::days(3)),
+            "vor 3 Tagen"
+        );
+        assert_eq!(
+            relative(Lang::De, now, now - chrono::Duration::hours(1)),
+            "vor 1 Stunde"
+        );
+    }
+
+    #[test]
+    fn every_message_has_words_in_both_languages() {
+        for id in IDS {
+            for lang in [Lang::En, Lang::De] {
+                let bundle = &catalogue(lang).bundle;
+                assert!(
+                    bundle.get_message(id).and_then(|m| m.value()).is_some(),
+                    "{id} has no text"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn the_id_check_knows_every_id_and_nothing_else() {
+        assert!(IDS.iter().all(|id| has_id(id)));
+        assert!(
+            IDS.windows(2).all(|w| w[0] < w[1]),
+            "ids are sorted for the binary search"
+        );
+        assert!(!has_id("nav-nothing-like-this"));
+        assert!(!has_id(""));
+    }
+
+    #[test]
+    fn a_domain_message_is_worded_with_its_arguments() {
+        let message = Msg::new("place-hybrid").with("venue", "Hall 3");
+        assert_eq!(word(Lang::De, &message), "Hall 3 + online");
+        assert_eq!(t(Lang::En, "no-such-id"), "no-such-id");
     }
 }

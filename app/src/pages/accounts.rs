@@ -43,8 +43,8 @@ pub fn AccountsPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_directory_options());
 
     view! {
-        <Title text=t(lang, "accounts.title") />
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Title text=tr!(lang, "accounts-title") />
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 let current = query();
                 let (options, accounts) = match (options.await, accounts.await) {
@@ -57,14 +57,14 @@ pub fn AccountsPage() -> impl IntoView {
                 let export = format!("/accounts/export.csv?{}", current.to_query_string());
                 view! {
                     <div class="page-head">
-                        <h1>{t(lang, "accounts.title")}</h1>
+                        <h1>{tr!(lang, "accounts-title")}</h1>
                         <div class="page-actions">
                             {options
                                 .can_create
                                 .then(|| {
                                     view! {
                                         <a class="button button-primary" href="/accounts/new">
-                                            {t(lang, "accounts.new")}
+                                            {tr!(lang, "accounts-new")}
                                         </a>
                                     }
                                 })}
@@ -76,9 +76,9 @@ pub fn AccountsPage() -> impl IntoView {
                             {if accounts.total > accounts.rows.len() as u64 {
                                 format!(
                                     "{} {} {} {}",
-                                    t(lang, "directory.showing_first"),
+                                    tr!(lang, "directory-showing-first"),
                                     accounts.rows.len(),
-                                    t(lang, "directory.of"),
+                                    tr!(lang, "directory-of"),
                                     accounts.total,
                                 )
                             } else {
@@ -93,7 +93,7 @@ pub fn AccountsPage() -> impl IntoView {
                         view! {
                             <AccountTable
                                 rows=accounts.rows
-                                caption=format!("{} {}", accounts.total, t(lang, "accounts.count"))
+                                caption=format!("{} {}", accounts.total, tr!(lang, "accounts-count"))
                             />
                         }
                             .into_any()
@@ -111,11 +111,11 @@ fn AccountFilters(current: AccountQuery, options: DirectoryOptions) -> impl Into
     let yes_no = vec![
         (
             "yes".to_string(),
-            t(lang, "accounts.only_targets").to_string(),
+            tr!(lang, "accounts-only-targets").to_string(),
         ),
         (
             "no".to_string(),
-            t(lang, "accounts.only_non_targets").to_string(),
+            tr!(lang, "accounts-only-non-targets").to_string(),
         ),
     ];
     let owners = options
@@ -126,24 +126,24 @@ fn AccountFilters(current: AccountQuery, options: DirectoryOptions) -> impl Into
     view! {
         <form class="card filters" method="get" action="/accounts" role="search">
             <div class="field filter-search">
-                <label for="filter-q">{t(lang, "directory.search")}</label>
+                <label for="filter-q">{tr!(lang, "directory-search")}</label>
                 <input
                     id="filter-q"
                     type="search"
                     name="q"
                     value=current.q.clone()
-                    placeholder=t(lang, "accounts.search_hint")
+                    placeholder=tr!(lang, "accounts-search-hint")
                 />
             </div>
-            <FilterSelect label=t(lang, "accounts.tier") name="tier" options=tier_options() value=current.tier.clone() />
-            <FilterSelect label=t(lang, "accounts.target") name="target" options=yes_no value=current.target.clone() />
-            <FilterSelect label=t(lang, "col.owner") name="owner" options=owners value=current.owner.clone() />
+            <FilterSelect label=tr!(lang, "accounts-tier") name="tier" options=tier_options() value=current.tier.clone() />
+            <FilterSelect label=tr!(lang, "accounts-target") name="target" options=yes_no value=current.target.clone() />
+            <FilterSelect label=tr!(lang, "col-owner") name="owner" options=owners value=current.owner.clone() />
             <div class="filter-actions">
                 <button type="submit" class="button button-primary">
-                    {t(lang, "directory.filter")}
+                    {tr!(lang, "directory-filter")}
                 </button>
                 <a class="button button-quiet" href="/accounts">
-                    {t(lang, "directory.clear")}
+                    {tr!(lang, "directory-clear")}
                 </a>
             </div>
         </form>
@@ -157,22 +157,22 @@ fn AccountsEmpty(filtered: bool, can_create: bool) -> impl IntoView {
         <div class="empty-state card">
             {if filtered {
                 view! {
-                    <p>{t(lang, "accounts.empty_filtered")}</p>
+                    <p>{tr!(lang, "accounts-empty-filtered")}</p>
                     <a class="button" href="/accounts">
-                        {t(lang, "directory.clear")}
+                        {tr!(lang, "directory-clear")}
                     </a>
                 }
                     .into_any()
             } else if can_create {
                 view! {
-                    <p>{t(lang, "accounts.empty_create")}</p>
+                    <p>{tr!(lang, "accounts-empty-create")}</p>
                     <a class="button button-primary" href="/accounts/new">
-                        {t(lang, "accounts.new")}
+                        {tr!(lang, "accounts-new")}
                     </a>
                 }
                     .into_any()
             } else {
-                view! { <p>{t(lang, "accounts.empty")}</p> }.into_any()
+                view! { <p>{tr!(lang, "accounts-empty")}</p> }.into_any()
             }}
         </div>
     }
@@ -181,7 +181,7 @@ fn AccountsEmpty(filtered: bool, can_create: bool) -> impl IntoView {
 #[component]
 fn TargetChip() -> impl IntoView {
     let lang = use_lang();
-    view! { <span class="chip chip-target">{t(lang, "accounts.target_chip")}</span> }
+    view! { <span class="chip chip-target">{tr!(lang, "accounts-target-chip")}</span> }
 }
 
 #[component]
@@ -193,12 +193,12 @@ fn AccountTable(rows: Vec<AccountRow>, caption: String) -> impl IntoView {
                 <caption class="table-count">{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t(lang, "accounts.name")}</th>
-                        <th scope="col">{t(lang, "accounts.tier")}</th>
-                        <th scope="col" class="hide-narrow">{t(lang, "accounts.industry")}</th>
-                        <th scope="col" class="hide-narrow">{t(lang, "accounts.domain")}</th>
-                        <th scope="col" class="num">{t(lang, "accounts.contacts")}</th>
-                        <th scope="col" class="hide-narrow">{t(lang, "col.owner")}</th>
+                        <th scope="col">{tr!(lang, "accounts-name")}</th>
+                        <th scope="col">{tr!(lang, "accounts-tier")}</th>
+                        <th scope="col" class="hide-narrow">{tr!(lang, "accounts-industry")}</th>
+                        <th scope="col" class="hide-narrow">{tr!(lang, "accounts-domain")}</th>
+                        <th scope="col" class="num">{tr!(lang, "accounts-contacts")}</th>
+                        <th scope="col" class="hide-narrow">{tr!(lang, "col-owner")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -207,23 +207,23 @@ fn AccountTable(rows: Vec<AccountRow>, caption: String) -> impl IntoView {
                         .map(|a| {
                             view! {
                                 <tr>
-                                    <td data-label=t(lang, "accounts.name")>
+                                    <td data-label=tr!(lang, "accounts-name")>
                                         <a class="row-link" href=format!("/accounts/{}", a.id)>
                                             {a.name.clone()}
                                         </a>
                                         {a.target_account.then(|| view! { " " <TargetChip /> })}
                                     </td>
-                                    <td data-label=t(lang, "accounts.tier")>
+                                    <td data-label=tr!(lang, "accounts-tier")>
                                         {a.tier.clone().unwrap_or_else(|| "—".into())}
                                     </td>
-                                    <td class="hide-narrow" data-label=t(lang, "accounts.industry")>
+                                    <td class="hide-narrow" data-label=tr!(lang, "accounts-industry")>
                                         {a.industry.clone().unwrap_or_default()}
                                     </td>
-                                    <td class="hide-narrow" data-label=t(lang, "accounts.domain")>
+                                    <td class="hide-narrow" data-label=tr!(lang, "accounts-domain")>
                                         {a.domain.clone().unwrap_or_default()}
                                     </td>
-                                    <td class="num" data-label=t(lang, "accounts.contacts")>{a.contacts}</td>
-                                    <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                    <td class="num" data-label=tr!(lang, "accounts-contacts")>{a.contacts}</td>
+                                    <td class="hide-narrow" data-label=tr!(lang, "col-owner")>
                                         {a.owner_name.clone().unwrap_or_else(|| "—".into())}
                                     </td>
                                 </tr>
@@ -248,7 +248,7 @@ pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(id, get_account);
     let options = Resource::new(|| (), |_| get_directory_options());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (account.await, options.await) {
                     (Ok(detail), Ok(options)) => {
@@ -270,7 +270,7 @@ fn AccountView(detail: AccountDetail, can_create: bool) -> impl IntoView {
     view! {
         <Title text=detail.name.clone() />
         <p class="breadcrumb">
-            <a href="/accounts">{t(lang, "accounts.title")}</a>
+            <a href="/accounts">{tr!(lang, "accounts-title")}</a>
         </p>
         <div class="page-head">
             <div>
@@ -285,7 +285,7 @@ fn AccountView(detail: AccountDetail, can_create: bool) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a class="button" href=format!("/accounts/{}/edit", detail.id)>
-                                {t(lang, "accounts.edit")}
+                                {tr!(lang, "accounts-edit")}
                             </a>
                         }
                     })}
@@ -293,40 +293,40 @@ fn AccountView(detail: AccountDetail, can_create: bool) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a class="button button-primary" href=format!("/contacts/new?account={}", detail.id)>
-                                {t(lang, "contacts.new")}
+                                {tr!(lang, "contacts-new")}
                             </a>
                         }
                     })}
             </div>
         </div>
-        {(!detail.can_edit).then(|| view! { <p class="muted small">{t(lang, "directory.read_only")}</p> })}
+        {(!detail.can_edit).then(|| view! { <p class="muted small">{tr!(lang, "directory-read-only")}</p> })}
         <section class="card">
             <dl class="facts facts-wide">
-                <dt>{t(lang, "accounts.domain")}</dt>
+                <dt>{tr!(lang, "accounts-domain")}</dt>
                 <dd>{detail.domain.clone().unwrap_or_else(dash)}</dd>
-                <dt>{t(lang, "accounts.industry")}</dt>
+                <dt>{tr!(lang, "accounts-industry")}</dt>
                 <dd>{detail.industry.clone().unwrap_or_else(dash)}</dd>
-                <dt>{t(lang, "accounts.tier")}</dt>
+                <dt>{tr!(lang, "accounts-tier")}</dt>
                 <dd>{detail.tier.clone().unwrap_or_else(dash)}</dd>
-                <dt>{t(lang, "accounts.target")}</dt>
-                <dd>{t(lang, if detail.target_account { "contacts.yes" } else { "contacts.no" })}</dd>
-                <dt>{t(lang, "col.owner")}</dt>
+                <dt>{tr!(lang, "accounts-target")}</dt>
+                <dd>{t(lang, if detail.target_account { k!("contacts-yes") } else { k!("contacts-no") })}</dd>
+                <dt>{tr!(lang, "col-owner")}</dt>
                 <dd>{detail.owner_name.clone().unwrap_or_else(dash)}</dd>
             </dl>
         </section>
         <div class="table-tools">
-            <h2>{t(lang, "contacts.title")}</h2>
+            <h2>{tr!(lang, "contacts-title")}</h2>
             {(count > 0).then(|| view! { <ExportLink href=export /> })}
         </div>
         {if detail.contacts.is_empty() {
             view! {
                 <div class="empty-state card">
-                    <p>{t(lang, "accounts.no_contacts")}</p>
+                    <p>{tr!(lang, "accounts-no-contacts")}</p>
                     {can_create
                         .then(|| {
                             view! {
                                 <a class="button button-primary" href=format!("/contacts/new?account={}", detail.id)>
-                                    {t(lang, "contacts.new")}
+                                    {tr!(lang, "contacts-new")}
                                 </a>
                             }
                         })}
@@ -337,7 +337,7 @@ fn AccountView(detail: AccountDetail, can_create: bool) -> impl IntoView {
             view! {
                 <ContactTable
                     rows=detail.contacts.clone()
-                    caption=format!("{count} {}", t(lang, "contacts.count"))
+                    caption=format!("{count} {}", tr!(lang, "contacts-count"))
                     show_account=false
                 />
             }
@@ -351,7 +351,7 @@ pub fn NewAccountPage() -> impl IntoView {
     let lang = use_lang();
     let options = Resource::new(|| (), |_| get_directory_options());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match options.await {
                     Ok(options) if options.can_create => {
@@ -373,7 +373,7 @@ pub fn EditAccountPage() -> impl IntoView {
     let form = Resource::new(id, get_account_form);
     let options = Resource::new(|| (), |_| get_directory_options());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (form.await, options.await) {
                     (Ok(form), Ok(options)) => {
@@ -433,15 +433,23 @@ fn AccountFormView(
     };
 
     let (title_key, action_url, submit_key) = match id {
-        Some(_) => ("accounts.edit_title", UpdateAccount::url(), "form.save"),
-        None => ("accounts.new", CreateAccount::url(), "accounts.create"),
+        Some(_) => (
+            k!("accounts-edit-title"),
+            UpdateAccount::url(),
+            k!("form-save"),
+        ),
+        None => (
+            k!("accounts-new"),
+            CreateAccount::url(),
+            k!("accounts-create"),
+        ),
     };
     let cancel_href = id
         .map(|id| format!("/accounts/{id}"))
         .unwrap_or_else(|| "/accounts".into());
-    let mut tiers = vec![(String::new(), t(lang, "directory.none").to_string())];
+    let mut tiers = vec![(String::new(), tr!(lang, "directory-none").to_string())];
     tiers.extend(tier_options());
-    let mut owners = vec![(String::new(), t(lang, "directory.none").to_string())];
+    let mut owners = vec![(String::new(), tr!(lang, "directory-none").to_string())];
     owners.extend(
         options
             .owners
@@ -454,25 +462,25 @@ fn AccountFormView(
         <h1>{t(lang, title_key)}</h1>
         <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
-            <TextField label=t(lang, "accounts.name") name="input[name]" field="name" errors value=feedback.value("input[name]", input.name.clone()) required=true autocomplete="off" />
+            <TextField label=tr!(lang, "accounts-name") name="input[name]" field="name" errors value=feedback.value("input[name]", input.name.clone()) required=true autocomplete="off" />
             <div class="form-row">
-                <TextField label=t(lang, "accounts.domain") name="input[domain]" field="domain" errors value=feedback.value("input[domain]", input.domain.clone()) placeholder="example.com" autocomplete="off" />
-                <TextField label=t(lang, "accounts.industry") name="input[industry]" field="industry" errors value=feedback.value("input[industry]", input.industry.clone()) autocomplete="off" />
+                <TextField label=tr!(lang, "accounts-domain") name="input[domain]" field="domain" errors value=feedback.value("input[domain]", input.domain.clone()) placeholder="example.com" autocomplete="off" />
+                <TextField label=tr!(lang, "accounts-industry") name="input[industry]" field="industry" errors value=feedback.value("input[industry]", input.industry.clone()) autocomplete="off" />
             </div>
             <div class="form-row">
-                <SelectField label=t(lang, "accounts.tier") name="input[tier]" field="tier" errors options=tiers value=feedback.value("input[tier]", input.tier.clone()) />
+                <SelectField label=tr!(lang, "accounts-tier") name="input[tier]" field="tier" errors options=tiers value=feedback.value("input[tier]", input.tier.clone()) />
                 {options
                     .can_assign_owner
                     .then(|| {
                         view! {
-                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
+                            <SelectField label=tr!(lang, "col-owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
                         }
                     })}
             </div>
             {(!options.can_assign_owner)
-                .then(|| view! { <p class="muted small">{t(lang, "accounts.owned_by_you")}</p> })}
+                .then(|| view! { <p class="muted small">{tr!(lang, "accounts-owned-by-you")}</p> })}
             <CheckboxField
-                label=t(lang, "accounts.target_label")
+                label=tr!(lang, "accounts-target-label")
                 name="input[target_account]"
                 field="target_account"
                 errors
@@ -481,9 +489,9 @@ fn AccountFormView(
             <p class="form-error" role="alert">{general}</p>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=pending>
-                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                    {move || if pending() { tr!(lang, "form-saving") } else { t(lang, submit_key) }}
                 </button>
-                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+                <a class="button button-quiet" href=cancel_href>{tr!(lang, "form-cancel")}</a>
             </div>
         </form>
     }

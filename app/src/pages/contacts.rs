@@ -15,18 +15,15 @@ use crate::components::{
     answer_key, form_feedback, use_lang, ExportLink, FilterSelect, SelectField, TextArea,
     TextField, UnsubscribedChip,
 };
-use crate::domain::{
-    ContactAction, ContactInput, ContactQuery, FieldError, UnsubscribeSource,
-    CONSENT_REASON_REQUIRED, CONSENT_REASON_TOO_LONG,
-};
+use crate::domain::{ContactAction, ContactInput, ContactQuery, UnsubscribeSource};
 use crate::i18n::{t, Lang};
 use crate::pages::errors::{ErrorView, ForbiddenView};
 use crate::pages::event_guests::NominationChip;
 
 fn language_options(lang: Lang) -> Vec<(String, String)> {
     vec![
-        ("en".to_string(), t(lang, "lang.en").to_string()),
-        ("de".to_string(), t(lang, "lang.de").to_string()),
+        ("en".to_string(), tr!(lang, "lang-en").to_string()),
+        ("de".to_string(), tr!(lang, "lang-de").to_string()),
     ]
 }
 
@@ -37,7 +34,14 @@ fn choices(list: &[crate::api::dto::ChoiceDto]) -> Vec<(String, String)> {
 }
 
 fn language_name(lang: Lang, code: &str) -> &'static str {
-    t(lang, if code == "de" { "lang.de" } else { "lang.en" })
+    t(
+        lang,
+        if code == "de" {
+            k!("lang-de")
+        } else {
+            k!("lang-en")
+        },
+    )
 }
 
 #[component]
@@ -59,8 +63,8 @@ pub fn ContactsPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_directory_options());
 
     view! {
-        <Title text=t(lang, "contacts.title") />
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Title text=tr!(lang, "contacts-title") />
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 let current = query();
                 let (options, contacts) = match (options.await, contacts.await) {
@@ -73,14 +77,14 @@ pub fn ContactsPage() -> impl IntoView {
                 let export = format!("/contacts/export.csv?{}", current.to_query_string());
                 view! {
                     <div class="page-head">
-                        <h1>{t(lang, "contacts.title")}</h1>
+                        <h1>{tr!(lang, "contacts-title")}</h1>
                         <div class="page-actions">
                             {options
                                 .can_import
                                 .then(|| {
                                     view! {
                                         <a class="button" href="/contacts/import">
-                                            {t(lang, "import.title")}
+                                            {tr!(lang, "import-title")}
                                         </a>
                                     }
                                 })}
@@ -89,7 +93,7 @@ pub fn ContactsPage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <a class="button button-primary" href="/contacts/new">
-                                            {t(lang, "contacts.new")}
+                                            {tr!(lang, "contacts-new")}
                                         </a>
                                     }
                                 })}
@@ -101,9 +105,9 @@ pub fn ContactsPage() -> impl IntoView {
                             {if contacts.total > contacts.rows.len() as u64 {
                                 format!(
                                     "{} {} {} {}",
-                                    t(lang, "directory.showing_first"),
+                                    tr!(lang, "directory-showing-first"),
                                     contacts.rows.len(),
-                                    t(lang, "directory.of"),
+                                    tr!(lang, "directory-of"),
                                     contacts.total,
                                 )
                             } else {
@@ -119,7 +123,7 @@ pub fn ContactsPage() -> impl IntoView {
                         view! {
                             <ContactTable
                                 rows=contacts.rows
-                                caption=format!("{} {}", contacts.total, t(lang, "contacts.count"))
+                                caption=format!("{} {}", contacts.total, tr!(lang, "contacts-count"))
                                 show_account=true
                             />
                         }
@@ -138,55 +142,55 @@ fn ContactFilters(current: ContactQuery, options: DirectoryOptions) -> impl Into
     let yes_no = vec![
         (
             "yes".to_string(),
-            t(lang, "contacts.only_unsubscribed").to_string(),
+            tr!(lang, "contacts-only-unsubscribed").to_string(),
         ),
         (
             "no".to_string(),
-            t(lang, "contacts.only_subscribed").to_string(),
+            tr!(lang, "contacts-only-subscribed").to_string(),
         ),
     ];
     view! {
         <form class="card filters" method="get" action="/contacts" role="search">
             <div class="field filter-search">
-                <label for="filter-q">{t(lang, "directory.search")}</label>
+                <label for="filter-q">{tr!(lang, "directory-search")}</label>
                 <input
                     id="filter-q"
                     type="search"
                     name="q"
                     value=current.q.clone()
-                    placeholder=t(lang, "contacts.search_hint")
+                    placeholder=tr!(lang, "contacts-search-hint")
                 />
             </div>
             <FilterSelect
-                label=t(lang, "col.owner")
+                label=tr!(lang, "col-owner")
                 name="owner"
                 options=choices(&options.owners)
                 value=current.owner.clone()
             />
             <FilterSelect
-                label=t(lang, "contacts.account")
+                label=tr!(lang, "contacts-account")
                 name="account"
                 options=choices(&options.accounts)
                 value=current.account.clone()
             />
             <FilterSelect
-                label=t(lang, "contacts.language")
+                label=tr!(lang, "contacts-language")
                 name="language"
                 options=language_options(lang)
                 value=current.language.clone()
             />
             <FilterSelect
-                label=t(lang, "contacts.unsubscribed")
+                label=tr!(lang, "contacts-unsubscribed")
                 name="unsubscribed"
                 options=yes_no
                 value=current.unsubscribed.clone()
             />
             <div class="filter-actions">
                 <button type="submit" class="button button-primary">
-                    {t(lang, "directory.filter")}
+                    {tr!(lang, "directory-filter")}
                 </button>
                 <a class="button button-quiet" href="/contacts">
-                    {t(lang, "directory.clear")}
+                    {tr!(lang, "directory-clear")}
                 </a>
             </div>
         </form>
@@ -200,27 +204,27 @@ fn ContactsEmpty(filtered: bool, can_create: bool) -> impl IntoView {
         <div class="empty-state card">
             {if filtered {
                 view! {
-                    <p>{t(lang, "contacts.empty_filtered")}</p>
+                    <p>{tr!(lang, "contacts-empty-filtered")}</p>
                     <a class="button" href="/contacts">
-                        {t(lang, "directory.clear")}
+                        {tr!(lang, "directory-clear")}
                     </a>
                 }
                     .into_any()
             } else if can_create {
                 view! {
-                    <p>{t(lang, "contacts.empty_create")}</p>
+                    <p>{tr!(lang, "contacts-empty-create")}</p>
                     <div class="empty-actions">
                         <a class="button button-primary" href="/contacts/new">
-                            {t(lang, "contacts.new")}
+                            {tr!(lang, "contacts-new")}
                         </a>
                         <a class="button" href="/contacts/import">
-                            {t(lang, "import.title")}
+                            {tr!(lang, "import-title")}
                         </a>
                     </div>
                 }
                     .into_any()
             } else {
-                view! { <p>{t(lang, "contacts.empty")}</p> }.into_any()
+                view! { <p>{tr!(lang, "contacts-empty")}</p> }.into_any()
             }}
         </div>
     }
@@ -236,12 +240,12 @@ pub fn ContactTable(rows: Vec<ContactRow>, caption: String, show_account: bool) 
                 <caption class="table-count">{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t(lang, "contacts.name")}</th>
-                        <th scope="col">{t(lang, "contacts.email")}</th>
-                        {show_account.then(|| view! { <th scope="col">{t(lang, "contacts.account")}</th> })}
-                        <th scope="col" class="hide-narrow">{t(lang, "contacts.job_title")}</th>
-                        <th scope="col" class="hide-narrow">{t(lang, "contacts.language")}</th>
-                        <th scope="col" class="hide-narrow">{t(lang, "col.owner")}</th>
+                        <th scope="col">{tr!(lang, "contacts-name")}</th>
+                        <th scope="col">{tr!(lang, "contacts-email")}</th>
+                        {show_account.then(|| view! { <th scope="col">{tr!(lang, "contacts-account")}</th> })}
+                        <th scope="col" class="hide-narrow">{tr!(lang, "contacts-job-title")}</th>
+                        <th scope="col" class="hide-narrow">{tr!(lang, "contacts-language")}</th>
+                        <th scope="col" class="hide-narrow">{tr!(lang, "col-owner")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -250,19 +254,19 @@ pub fn ContactTable(rows: Vec<ContactRow>, caption: String, show_account: bool) 
                         .map(|c| {
                             view! {
                                 <tr class:inactive=c.unsubscribed>
-                                    <td data-label=t(lang, "contacts.name")>
+                                    <td data-label=tr!(lang, "contacts-name")>
                                         <a class="row-link" href=format!("/contacts/{}", c.id)>
                                             {c.name.clone()}
                                         </a>
                                         {c.unsubscribed.then(|| view! { " " <UnsubscribedChip /> })}
                                     </td>
-                                    <td data-label=t(lang, "contacts.email")>
+                                    <td data-label=tr!(lang, "contacts-email")>
                                         <span class="break">{c.email.clone()}</span>
                                     </td>
                                     {show_account
                                         .then(|| {
                                             view! {
-                                                <td data-label=t(lang, "contacts.account")>
+                                                <td data-label=tr!(lang, "contacts-account")>
                                                     {match (c.account_id, c.account_name.clone()) {
                                                         (Some(id), Some(name)) => {
                                                             view! { <a href=format!("/accounts/{id}")>{name}</a> }
@@ -273,13 +277,13 @@ pub fn ContactTable(rows: Vec<ContactRow>, caption: String, show_account: bool) 
                                                 </td>
                                             }
                                         })}
-                                    <td class="hide-narrow" data-label=t(lang, "contacts.job_title")>
+                                    <td class="hide-narrow" data-label=tr!(lang, "contacts-job-title")>
                                         {c.title.clone().unwrap_or_default()}
                                     </td>
-                                    <td class="hide-narrow" data-label=t(lang, "contacts.language")>
+                                    <td class="hide-narrow" data-label=tr!(lang, "contacts-language")>
                                         {language_name(lang, &c.language)}
                                     </td>
-                                    <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                    <td class="hide-narrow" data-label=tr!(lang, "col-owner")>
                                         {c.owner_name.clone().unwrap_or_else(|| "—".into())}
                                     </td>
                                 </tr>
@@ -307,7 +311,7 @@ pub fn ContactPage() -> impl IntoView {
         |(id, _)| get_contact(id),
     );
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match contact.await {
                     Ok(detail) => view! { <ContactView detail change /> }.into_any(),
@@ -322,10 +326,10 @@ pub fn ContactPage() -> impl IntoView {
 /// "by Ada Admin: asked us by phone".
 fn unsubscribed_how(lang: Lang, detail: &ContactDetail) -> Option<String> {
     match detail.unsubscribe_source? {
-        UnsubscribeSource::Link => Some(t(lang, "consent.via_link").to_string()),
+        UnsubscribeSource::Link => Some(tr!(lang, "consent-via-link").to_string()),
         UnsubscribeSource::Admin => Some(format!(
             "{} {}: {}",
-            t(lang, "consent.by"),
+            tr!(lang, "consent-by"),
             detail.unsubscribed_by.clone().unwrap_or_else(|| "—".into()),
             detail.unsubscribe_note.clone().unwrap_or_default()
         )),
@@ -335,36 +339,18 @@ fn unsubscribed_how(lang: Lang, detail: &ContactDetail) -> Option<String> {
 fn consent_log_line(lang: Lang, row: &ContactActivityRow) -> String {
     let who = row.who.clone().unwrap_or_else(|| "—".into());
     let what = match row.action {
-        ContactAction::UnsubscribedViaLink => t(lang, "consent.log_via_link").to_string(),
+        ContactAction::UnsubscribedViaLink => tr!(lang, "consent-log-via-link").to_string(),
         ContactAction::UnsubscribedByAdmin => {
-            format!("{} {who}", t(lang, "consent.log_unsubscribed_by"))
+            format!("{} {who}", tr!(lang, "consent-log-unsubscribed-by"))
         }
         ContactAction::ResubscribedByAdmin => {
-            format!("{} {who}", t(lang, "consent.log_resubscribed_by"))
+            format!("{} {who}", tr!(lang, "consent-log-resubscribed-by"))
         }
     };
     match &row.note {
         Some(note) => format!("{what}: {note}"),
         None => what,
     }
-}
-
-/// The consent form's problems in the user's language (the domain's messages are English).
-fn consent_errors(lang: Lang, errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .map(|e| {
-            let key = match e.message.as_str() {
-                CONSENT_REASON_REQUIRED => Some("consent.reason_required"),
-                CONSENT_REASON_TOO_LONG => Some("consent.reason_too_long"),
-                _ => None,
-            };
-            match key {
-                Some(key) => FieldError::new(&e.field, t(lang, key)),
-                None => e,
-            }
-        })
-        .collect()
 }
 
 /// Whether the contact may be invited, how they unsubscribed, the admin's form to change it and
@@ -377,13 +363,13 @@ fn ConsentSection(
     let lang = use_lang();
     let d = detail.get_value();
     let feedback = form_feedback(lang, Signal::derive(move || change.value().get()));
-    let errors = Signal::derive(move || consent_errors(lang, feedback.errors.get()));
+    let errors = feedback.errors;
     let general = feedback.general;
     let unsubscribed = d.unsubscribed_at.is_some();
     let (next, submit_key) = if unsubscribed {
-        ("resubscribe", "consent.resubscribe")
+        ("resubscribe", k!("consent-resubscribe"))
     } else {
-        ("unsubscribe", "consent.unsubscribe")
+        ("unsubscribe", k!("consent-unsubscribe"))
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -402,7 +388,7 @@ fn ConsentSection(
     };
     view! {
         <section class="card" id="consent">
-            <h2>{t(lang, "consent.title")}</h2>
+            <h2>{tr!(lang, "consent-title")}</h2>
             {match d.unsubscribed_at.clone() {
                 Some(at) => view! {
                     <p>
@@ -410,14 +396,14 @@ fn ConsentSection(
                         {unsubscribed_how(lang, &d).map(|how| view! { " — " {how} })}
                     </p>
                 }.into_any(),
-                None => view! { <p>{t(lang, "consent.subscribed")}</p> }.into_any(),
+                None => view! { <p>{tr!(lang, "consent-subscribed")}</p> }.into_any(),
             }}
             {if d.can_change_consent {
                 view! {
                     <form class="form" method="post" action=ChangeConsent::url() on:submit=on_submit novalidate>
                         <input type="hidden" name="id" value=d.id />
                         <input type="hidden" name="input[change]" value=next />
-                        <TextArea label=t(lang, "consent.reason") name="input[reason]" field="reason" errors rows=2 required=true />
+                        <TextArea label=tr!(lang, "consent-reason") name="input[reason]" field="reason" errors rows=2 required=true />
                         <p class="form-error" role="alert">{general}</p>
                         <button type="submit" class="button" disabled=move || change.pending().get()>
                             {t(lang, submit_key)}
@@ -425,11 +411,11 @@ fn ConsentSection(
                     </form>
                 }.into_any()
             } else {
-                view! { <p class="muted small">{t(lang, "consent.admin_only")}</p> }.into_any()
+                view! { <p class="muted small">{tr!(lang, "consent-admin-only")}</p> }.into_any()
             }}
-            <h3>{t(lang, "consent.log")}</h3>
+            <h3>{tr!(lang, "consent-log")}</h3>
             {if d.activities.is_empty() {
-                view! { <p class="muted small">{t(lang, "consent.no_activity")}</p> }.into_any()
+                view! { <p class="muted small">{tr!(lang, "consent-no-activity")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="activity">
@@ -457,7 +443,7 @@ fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> im
     view! {
         <Title text=name.clone() />
         <p class="breadcrumb">
-            <a href="/contacts">{t(lang, "contacts.title")}</a>
+            <a href="/contacts">{tr!(lang, "contacts-title")}</a>
         </p>
         <div class="page-head">
             <div>
@@ -476,7 +462,7 @@ fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> im
                     .then(|| {
                         view! {
                             <a class="button" href=format!("/contacts/{}/edit", detail.id)>
-                                {t(lang, "contacts.edit")}
+                                {tr!(lang, "contacts-edit")}
                             </a>
                         }
                     })}
@@ -489,25 +475,25 @@ fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> im
                 let how = unsubscribed_how(lang, &detail);
                 view! {
                     <p class="notice">
-                        {t(lang, "contacts.unsubscribed_note")} " " {at}
+                        {tr!(lang, "contacts-unsubscribed-note")} " " {at}
                         {how.map(|how| view! { " — " {how} })}
                     </p>
                 }
             })}
-        {(!detail.can_edit).then(|| view! { <p class="muted small">{t(lang, "directory.read_only")}</p> })}
+        {(!detail.can_edit).then(|| view! { <p class="muted small">{tr!(lang, "directory-read-only")}</p> })}
         <div class="directory-grid">
             <section class="card">
-                <h2>{t(lang, "contacts.details")}</h2>
+                <h2>{tr!(lang, "contacts-details")}</h2>
                 <dl class="facts">
-                    <dt>{t(lang, "contacts.email")}</dt>
+                    <dt>{tr!(lang, "contacts-email")}</dt>
                     <dd>
                         <a href=format!("mailto:{}", detail.email)>{detail.email.clone()}</a>
                     </dd>
-                    <dt>{t(lang, "contacts.phone")}</dt>
+                    <dt>{tr!(lang, "contacts-phone")}</dt>
                     <dd>{detail.phone.clone().unwrap_or_else(dash)}</dd>
-                    <dt>{t(lang, "contacts.language")}</dt>
+                    <dt>{tr!(lang, "contacts-language")}</dt>
                     <dd>{language_name(lang, &detail.language)}</dd>
-                    <dt>{t(lang, "contacts.account")}</dt>
+                    <dt>{tr!(lang, "contacts-account")}</dt>
                     <dd>
                         {match (detail.account_id, detail.account_name.clone()) {
                             (Some(id), Some(name)) => {
@@ -516,28 +502,28 @@ fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> im
                             _ => view! { "—" }.into_any(),
                         }}
                     </dd>
-                    <dt>{t(lang, "col.owner")}</dt>
+                    <dt>{tr!(lang, "col-owner")}</dt>
                     <dd>{detail.owner_name.clone().unwrap_or_else(dash)}</dd>
                 </dl>
             </section>
             <ConsentSection detail=StoredValue::new(detail.clone()) change />
             <section class="card card-flush">
                 <h2 class="card-title">
-                    {t(lang, "contacts.events")} " " <span class="count">{detail.events.len()}</span>
+                    {tr!(lang, "contacts-events")} " " <span class="count">{detail.events.len()}</span>
                 </h2>
                 {if detail.events.is_empty() {
-                    view! { <p class="muted empty-inline">{t(lang, "contacts.no_events")}</p> }.into_any()
+                    view! { <p class="muted empty-inline">{tr!(lang, "contacts-no-events")}</p> }.into_any()
                 } else {
                     view! {
                         <div class="table-wrap">
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t(lang, "col.title")}</th>
-                                        <th scope="col">{t(lang, "col.when")}</th>
-                                        <th scope="col">{t(lang, "contacts.nomination")}</th>
-                                        <th scope="col">{t(lang, "contacts.answer")}</th>
-                                        <th scope="col">{t(lang, "contacts.checked_in")}</th>
+                                        <th scope="col">{tr!(lang, "col-title")}</th>
+                                        <th scope="col">{tr!(lang, "col-when")}</th>
+                                        <th scope="col">{tr!(lang, "contacts-nomination")}</th>
+                                        <th scope="col">{tr!(lang, "contacts-answer")}</th>
+                                        <th scope="col">{tr!(lang, "contacts-checked-in")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -547,28 +533,28 @@ fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> im
                                         .map(|e| {
                                             view! {
                                                 <tr>
-                                                    <td data-label=t(lang, "col.title")>
+                                                    <td data-label=tr!(lang, "col-title")>
                                                         <a class="row-link" href=format!("/events/{}", e.event_id)>
                                                             {e.title.clone()}
                                                         </a>
                                                         <div class="muted small">
-                                                            {t(lang, "contacts.nominated_by")} " " {e.nominated_by.clone()}
+                                                            {tr!(lang, "contacts-nominated-by")} " " {e.nominated_by.clone()}
                                                         </div>
                                                     </td>
-                                                    <td data-label=t(lang, "col.when")>{e.when.clone()}</td>
-                                                    <td data-label=t(lang, "contacts.nomination")>
+                                                    <td data-label=tr!(lang, "col-when")>{e.when.clone()}</td>
+                                                    <td data-label=tr!(lang, "contacts-nomination")>
                                                         <NominationChip state=e.state />
                                                     </td>
-                                                    <td data-label=t(lang, "contacts.answer")>
+                                                    <td data-label=tr!(lang, "contacts-answer")>
                                                         {t(lang, answer_key(e.answer))}
                                                     </td>
-                                                    <td data-label=t(lang, "contacts.checked_in")>
+                                                    <td data-label=tr!(lang, "contacts-checked-in")>
                                                         {match e.checked_in.clone() {
                                                             Some(at) => view! {
-                                                                <span class="chip chip-open">{t(lang, "contacts.yes")}</span>
+                                                                <span class="chip chip-open">{tr!(lang, "contacts-yes")}</span>
                                                                 <div class="muted small">{at}</div>
                                                             }.into_any(),
-                                                            None => view! { <span class="muted">{t(lang, "contacts.no")}</span> }.into_any(),
+                                                            None => view! { <span class="muted">{tr!(lang, "contacts-no")}</span> }.into_any(),
                                                         }}
                                                     </td>
                                                 </tr>
@@ -592,7 +578,7 @@ pub fn NewContactPage() -> impl IntoView {
     let query_map = use_query_map();
     let options = Resource::new(|| (), |_| get_directory_options());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match options.await {
                     Ok(options) if options.can_create => {
@@ -619,7 +605,7 @@ pub fn EditContactPage() -> impl IntoView {
     let form = Resource::new(id, get_contact_form);
     let options = Resource::new(|| (), |_| get_directory_options());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (form.await, options.await) {
                     (Ok(form), Ok(options)) => {
@@ -679,15 +665,23 @@ fn ContactFormView(
     };
 
     let (title_key, action_url, submit_key) = match id {
-        Some(_) => ("contacts.edit_title", UpdateContact::url(), "form.save"),
-        None => ("contacts.new", CreateContact::url(), "contacts.create"),
+        Some(_) => (
+            k!("contacts-edit-title"),
+            UpdateContact::url(),
+            k!("form-save"),
+        ),
+        None => (
+            k!("contacts-new"),
+            CreateContact::url(),
+            k!("contacts-create"),
+        ),
     };
     let cancel_href = id
         .map(|id| format!("/contacts/{id}"))
         .unwrap_or_else(|| "/contacts".into());
-    let mut accounts = vec![(String::new(), t(lang, "directory.none").to_string())];
+    let mut accounts = vec![(String::new(), tr!(lang, "directory-none").to_string())];
     accounts.extend(choices(&options.accounts));
-    let mut owners = vec![(String::new(), t(lang, "directory.none").to_string())];
+    let mut owners = vec![(String::new(), tr!(lang, "directory-none").to_string())];
     owners.extend(choices(&options.owners));
 
     view! {
@@ -696,36 +690,36 @@ fn ContactFormView(
         <form class="card form directory-form" method="post" action=action_url on:submit=on_submit novalidate>
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <div class="form-row">
-                <TextField label=t(lang, "contacts.first_name") name="input[first_name]" field="first_name" errors value=feedback.value("input[first_name]", input.first_name.clone()) required=true autocomplete="off" />
-                <TextField label=t(lang, "contacts.last_name") name="input[last_name]" field="last_name" errors value=feedback.value("input[last_name]", input.last_name.clone()) required=true autocomplete="off" />
+                <TextField label=tr!(lang, "contacts-first-name") name="input[first_name]" field="first_name" errors value=feedback.value("input[first_name]", input.first_name.clone()) required=true autocomplete="off" />
+                <TextField label=tr!(lang, "contacts-last-name") name="input[last_name]" field="last_name" errors value=feedback.value("input[last_name]", input.last_name.clone()) required=true autocomplete="off" />
             </div>
             <div class="form-row">
-                <TextField label=t(lang, "contacts.email") name="input[email]" field="email" errors value=feedback.value("input[email]", input.email.clone()) input_type="email" required=true autocomplete="off" />
-                <TextField label=t(lang, "contacts.phone") name="input[phone]" field="phone" errors value=feedback.value("input[phone]", input.phone.clone()) input_type="tel" autocomplete="off" />
+                <TextField label=tr!(lang, "contacts-email") name="input[email]" field="email" errors value=feedback.value("input[email]", input.email.clone()) input_type="email" required=true autocomplete="off" />
+                <TextField label=tr!(lang, "contacts-phone") name="input[phone]" field="phone" errors value=feedback.value("input[phone]", input.phone.clone()) input_type="tel" autocomplete="off" />
             </div>
             <div class="form-row">
-                <TextField label=t(lang, "contacts.job_title") name="input[title]" field="title" errors value=feedback.value("input[title]", input.title.clone()) autocomplete="off" />
-                <SelectField label=t(lang, "contacts.language") name="input[language]" field="language" errors options=language_options(lang) value=feedback.value("input[language]", input.language.clone()) />
+                <TextField label=tr!(lang, "contacts-job-title") name="input[title]" field="title" errors value=feedback.value("input[title]", input.title.clone()) autocomplete="off" />
+                <SelectField label=tr!(lang, "contacts-language") name="input[language]" field="language" errors options=language_options(lang) value=feedback.value("input[language]", input.language.clone()) />
             </div>
             <div class="form-row">
-                <SelectField label=t(lang, "contacts.account") name="input[account_id]" field="account_id" errors options=accounts value=feedback.value("input[account_id]", input.account_id.clone()) />
+                <SelectField label=tr!(lang, "contacts-account") name="input[account_id]" field="account_id" errors options=accounts value=feedback.value("input[account_id]", input.account_id.clone()) />
                 {options
                     .can_assign_owner
                     .then(|| {
                         view! {
-                            <SelectField label=t(lang, "col.owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
+                            <SelectField label=tr!(lang, "col-owner") name="input[owner_id]" field="owner_id" errors options=owners.clone() value=feedback.value("input[owner_id]", input.owner_id.clone()) />
                         }
                     })}
             </div>
             {(!options.can_assign_owner)
-                .then(|| view! { <p class="muted small">{t(lang, "contacts.owned_by_you")}</p> })}
-            <p class="muted small">{t(lang, "consent.not_in_form")}</p>
+                .then(|| view! { <p class="muted small">{tr!(lang, "contacts-owned-by-you")}</p> })}
+            <p class="muted small">{tr!(lang, "consent-not-in-form")}</p>
             <p class="form-error" role="alert">{general}</p>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=pending>
-                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                    {move || if pending() { tr!(lang, "form-saving") } else { t(lang, submit_key) }}
                 </button>
-                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+                <a class="button button-quiet" href=cancel_href>{tr!(lang, "form-cancel")}</a>
             </div>
         </form>
     }

@@ -4,7 +4,6 @@ use leptos_meta::Title;
 
 use crate::components::{use_lang, Layout};
 use crate::error::AppError;
-use crate::i18n::t;
 use crate::pages::guest::{GuestFrame, GuestNotFoundPage};
 use crate::public_paths::is_guest_path;
 
@@ -46,9 +45,15 @@ pub fn NotFoundPage() -> impl IntoView {
 pub fn ErrorView(error: AppError) -> impl IntoView {
     let lang = use_lang();
     let (title, text) = match &error {
-        AppError::NotFound => (t(lang, "error.not_found"), t(lang, "error.not_found_text")),
-        AppError::Forbidden => (t(lang, "error.forbidden"), t(lang, "error.forbidden_text")),
-        _ => (t(lang, "error.generic"), ""),
+        AppError::NotFound => (
+            tr!(lang, "error-not-found"),
+            tr!(lang, "error-not-found-text"),
+        ),
+        AppError::Forbidden => (
+            tr!(lang, "error-forbidden"),
+            tr!(lang, "error-forbidden-text"),
+        ),
+        _ => (tr!(lang, "error-generic"), ""),
     };
     view! {
         <Title text=title />
@@ -56,7 +61,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             <h1>{title}</h1>
             <p>{text}</p>
             <a class="button" href="/">
-                {t(lang, "error.back")}
+                {tr!(lang, "error-back")}
             </a>
         </section>
     }

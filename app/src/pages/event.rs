@@ -34,7 +34,7 @@ pub fn EventPage() -> impl IntoView {
     );
 
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match event.await {
                     Ok(detail) => {
@@ -49,9 +49,9 @@ pub fn EventPage() -> impl IntoView {
 
 fn transition_key(next: EventStatus) -> &'static str {
     match next {
-        EventStatus::Open => "event.to_open",
-        EventStatus::Closed => "event.to_closed",
-        _ => "event.to_cancelled",
+        EventStatus::Open => k!("event-to-open"),
+        EventStatus::Closed => k!("event-to-closed"),
+        _ => k!("event-to-cancelled"),
     }
 }
 
@@ -81,7 +81,7 @@ fn EventView(
                     <p class="event-when">
                         <strong>{detail.when.clone()}</strong>
                         " "
-                        {t(lang, "event.until")}
+                        {tr!(lang, "event-until")}
                         " "
                         {detail.until.clone()}
                         <span class="muted">" · " {detail.time_zone.clone()}</span>
@@ -93,7 +93,7 @@ fn EventView(
                         .then(|| {
                             view! {
                                 <a class="button" href=format!("/events/{id}/edit")>
-                                    {t(lang, "event.edit")}
+                                    {tr!(lang, "event-edit")}
                                 </a>
                             }
                         })}
@@ -129,26 +129,26 @@ fn EventView(
                         .collect_view()}
                 </div>
             </header>
-            <nav class="jump" aria-label=t(lang, "event.sections")>
-                <a href="#guests">{t(lang, "guests.title")}</a>
-                <a href="#goals">{t(lang, "goals.title")}</a>
-                <a href="#tasks">{t(lang, "tasks.title")}</a>
-                <a href="#comments">{t(lang, "event.comments")}</a>
+            <nav class="jump" aria-label=tr!(lang, "event-sections")>
+                <a href="#guests">{tr!(lang, "guests-title")}</a>
+                <a href="#goals">{tr!(lang, "goals-title")}</a>
+                <a href="#tasks">{tr!(lang, "tasks-title")}</a>
+                <a href="#comments">{tr!(lang, "event-comments")}</a>
             </nav>
             <p class="form-error" role="alert">
                 {status_error}
             </p>
             {(detail.status == EventStatus::Cancelled)
-                .then(|| view! { <p class="notice">{t(lang, "event.cancelled_note")}</p> })}
+                .then(|| view! { <p class="notice">{tr!(lang, "event-cancelled-note")}</p> })}
             {(!detail.can_edit && detail.status != EventStatus::Cancelled)
-                .then(|| view! { <p class="notice">{t(lang, "event.read_only")}</p> })}
+                .then(|| view! { <p class="notice">{tr!(lang, "event-read-only")}</p> })}
 
             <div class="event-grid">
                 <div class="event-main">
                     <section class="card">
-                        <h2>{t(lang, "event.brief")}</h2>
+                        <h2>{tr!(lang, "event-brief")}</h2>
                         {if detail.brief_html.trim().is_empty() {
-                            view! { <p class="muted">{t(lang, "event.no_brief")}</p> }.into_any()
+                            view! { <p class="muted">{tr!(lang, "event-no-brief")}</p> }.into_any()
                         } else {
                             // sanitised on the server (pulldown-cmark + ammonia)
                             view! { <div class="prose" inner_html=detail.brief_html.clone()></div> }
@@ -156,9 +156,9 @@ fn EventView(
                         }}
                     </section>
                     <section class="card">
-                        <h2>{t(lang, "event.agenda")}</h2>
+                        <h2>{tr!(lang, "event-agenda")}</h2>
                         {if detail.agenda.is_empty() {
-                            view! { <p class="muted">{t(lang, "event.no_agenda")}</p> }.into_any()
+                            view! { <p class="muted">{tr!(lang, "event-no-agenda")}</p> }.into_any()
                         } else {
                             view! {
                                 <ol class="agenda">
@@ -189,7 +189,7 @@ fn EventView(
                                 .clone()
                                 .map(|venue| {
                                     view! {
-                                        <dt>{t(lang, "event.venue")}</dt>
+                                        <dt>{tr!(lang, "event-venue")}</dt>
                                         <dd>
                                             {venue}
                                             <br />
@@ -204,7 +204,7 @@ fn EventView(
                                 .clone()
                                 .map(|url| {
                                     view! {
-                                        <dt>{t(lang, "event.join")}</dt>
+                                        <dt>{tr!(lang, "event-join")}</dt>
                                         <dd>
                                             <a href=url.clone() rel="noopener noreferrer" target="_blank">
                                                 {url.clone()}
@@ -212,18 +212,18 @@ fn EventView(
                                         </dd>
                                     }
                                 })}
-                            <dt>{t(lang, "event.capacity")}</dt>
-                            <dd>{format!("{} {}", detail.capacity, t(lang, "event.seats"))}</dd>
-                            <dt>{t(lang, "event.language")}</dt>
+                            <dt>{tr!(lang, "event-capacity")}</dt>
+                            <dd>{format!("{} {}", detail.capacity, tr!(lang, "event-seats"))}</dd>
+                            <dt>{tr!(lang, "event-language")}</dt>
                             <dd>
-                                {t(lang, if detail.language == "de" { "lang.de" } else { "lang.en" })}
+                                {t(lang, if detail.language == "de" { k!("lang-de") } else { k!("lang-en") })}
                             </dd>
-                            <dt>{t(lang, "event.owner")}</dt>
+                            <dt>{tr!(lang, "event-owner")}</dt>
                             <dd>{detail.owner_name.clone()}</dd>
                         </dl>
                     </section>
                     <section class="card">
-                        <h2>{t(lang, "event.timeline")}</h2>
+                        <h2>{tr!(lang, "event-timeline")}</h2>
                         <ol class="timeline">
                             {detail
                                 .timeline
@@ -243,9 +243,9 @@ fn EventView(
                     <GoalsSection event_id=id />
                     <TasksSection event_id=id />
                     <section class="card">
-                        <h2>{t(lang, "event.activity")}</h2>
+                        <h2>{tr!(lang, "event-activity")}</h2>
                         {if detail.activity.is_empty() {
-                            view! { <p class="muted">{t(lang, "event.no_activity")}</p> }.into_any()
+                            view! { <p class="muted">{tr!(lang, "event-no-activity")}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="activity">
@@ -271,7 +271,7 @@ fn confirm_cancel(lang: Lang) -> bool {
     #[cfg(feature = "hydrate")]
     {
         window()
-            .confirm_with_message(t(lang, "event.confirm_cancel"))
+            .confirm_with_message(tr!(lang, "event-confirm-cancel"))
             .unwrap_or(false)
     }
     #[cfg(not(feature = "hydrate"))]
@@ -283,36 +283,36 @@ fn confirm_cancel(lang: Lang) -> bool {
 
 fn timeline_key(key: &str) -> &'static str {
     match key {
-        "timeline.nominations" => "timeline.nominations",
-        "timeline.rsvp" => "timeline.rsvp",
-        "timeline.start" => "timeline.start",
-        _ => "timeline.end",
+        "timeline-nominations" => k!("timeline-nominations"),
+        "timeline-rsvp" => k!("timeline-rsvp"),
+        "timeline-start" => k!("timeline-start"),
+        _ => k!("timeline-end"),
     }
 }
 
 fn field_label(field: &str) -> &'static str {
     match field {
-        "title" => "form.title",
-        "kind" => "form.kind",
-        "brief" => "event.brief",
-        "agenda" => "event.agenda",
-        "venue_name" => "form.venue_name",
-        "venue_address" => "form.venue_address",
-        "join_url" => "form.join_url",
-        "starts_at" => "form.starts_at",
-        "ends_at" => "form.ends_at",
-        "time_zone" => "form.time_zone",
-        "capacity" => "form.capacity",
-        "nomination_deadline" => "form.nomination_deadline",
-        "rsvp_deadline" => "form.rsvp_deadline",
-        "language" => "form.language",
-        _ => "col.status",
+        "title" => k!("form-title"),
+        "kind" => k!("form-kind"),
+        "brief" => k!("event-brief"),
+        "agenda" => k!("event-agenda"),
+        "venue_name" => k!("form-venue-name"),
+        "venue_address" => k!("form-venue-address"),
+        "join_url" => k!("form-join-url"),
+        "starts_at" => k!("form-starts-at"),
+        "ends_at" => k!("form-ends-at"),
+        "time_zone" => k!("form-time-zone"),
+        "capacity" => k!("form-capacity"),
+        "nomination_deadline" => k!("form-nomination-deadline"),
+        "rsvp_deadline" => k!("form-rsvp-deadline"),
+        "language" => k!("form-language"),
+        _ => k!("col-status"),
     }
 }
 
 fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
     let what = match a.action.as_str() {
-        "created" => t(lang, "activity.created").to_string(),
+        "created" => tr!(lang, "activity-created").to_string(),
         "status" => {
             let status = |v: &Option<String>| {
                 v.as_deref()
@@ -322,7 +322,7 @@ fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
             };
             format!(
                 "{}: {} → {}",
-                t(lang, "activity.status"),
+                tr!(lang, "activity-status"),
                 status(&a.old_value),
                 status(&a.new_value)
             )
@@ -340,25 +340,25 @@ fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
             match a.action.as_str() {
                 "quota" => format!(
                     "{} {subject}: {} → {}",
-                    t(lang, "activity.quota"),
+                    tr!(lang, "activity-quota"),
                     plain(&a.old_value),
                     plain(&a.new_value)
                 ),
                 "nominated" => format!(
                     "{} {subject} ({})",
-                    t(lang, "activity.nominated"),
+                    tr!(lang, "activity-nominated"),
                     plain(&a.new_value)
                 ),
                 "nomination_edited" => format!(
                     "{} {subject}: {} → {}",
-                    t(lang, "activity.nomination_edited"),
+                    tr!(lang, "activity-nomination-edited"),
                     plain(&a.old_value),
                     plain(&a.new_value)
                 ),
-                "withdrawn" => format!("{} {subject}", t(lang, "activity.withdrawn")),
+                "withdrawn" => format!("{} {subject}", tr!(lang, "activity-withdrawn")),
                 _ => format!(
                     "{} {subject}: {} → {}",
-                    t(lang, "activity.decided"),
+                    tr!(lang, "activity-decided"),
                     state(&a.old_value),
                     state(&a.new_value)
                 ),
@@ -378,7 +378,7 @@ fn activity_line(lang: Lang, a: &ActivityDto) -> impl IntoView {
             };
             format!(
                 "{} {}: {} → {}",
-                t(lang, "activity.updated"),
+                tr!(lang, "activity-updated"),
                 t(lang, field_label(&field)),
                 short(&a.old_value),
                 short(&a.new_value)
@@ -411,9 +411,9 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
     let count = detail.comments.len();
     view! {
         <section class="card" id="comments">
-            <h2>{t(lang, "event.comments")} <span class="count">{count}</span></h2>
+            <h2>{tr!(lang, "event-comments")} <span class="count">{count}</span></h2>
             {if detail.comments.is_empty() {
-                view! { <p class="muted">{t(lang, "event.no_comments")}</p> }.into_any()
+                view! { <p class="muted">{tr!(lang, "event-no-comments")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="comments">
@@ -441,7 +441,7 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
             }}
             <ActionForm action=comment_action node_ref=form>
                 <input type="hidden" name="event_id" value=detail.id />
-                <TextArea label=t(lang, "comment.label") name="body" field="body" errors rows=3 />
+                <TextArea label=tr!(lang, "comment-label") name="body" field="body" errors rows=3 />
                 <p class="form-error" role="alert">
                     {general}
                 </p>
@@ -450,7 +450,7 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
                     class="button button-primary"
                     disabled=move || comment_action.pending().get()
                 >
-                    {t(lang, "comment.submit")}
+                    {tr!(lang, "comment-submit")}
                 </button>
             </ActionForm>
         </section>

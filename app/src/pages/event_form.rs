@@ -61,7 +61,7 @@ pub fn EditEventPage() -> impl IntoView {
     let id = use_id_param();
     let form = Resource::new(move || id.get(), get_event_form);
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match form.await {
                     Ok(form) => view! { <EventFormView id=Some(form.id) version=form.version input=form.input /> }.into_any(),
@@ -113,8 +113,8 @@ fn EventFormView(id: Option<i32>, version: i32, input: EventInput) -> impl IntoV
     };
 
     let (title_key, action_url, submit_key) = match id {
-        Some(_) => ("form.edit_title", UpdateEvent::url(), "form.save"),
-        None => ("form.new_title", CreateEvent::url(), "form.create"),
+        Some(_) => (k!("form-edit-title"), UpdateEvent::url(), k!("form-save")),
+        None => (k!("form-new-title"), CreateEvent::url(), k!("form-create")),
     };
     let cancel_href = id
         .map(|id| format!("/events/{id}"))
@@ -133,8 +133,8 @@ fn EventFormView(id: Option<i32>, version: i32, input: EventInput) -> impl IntoV
         })
         .collect::<Vec<_>>();
     let languages = vec![
-        ("en".to_string(), t(lang, "lang.en").to_string()),
-        ("de".to_string(), t(lang, "lang.de").to_string()),
+        ("en".to_string(), tr!(lang, "lang-en").to_string()),
+        ("de".to_string(), tr!(lang, "lang-de").to_string()),
     ];
 
     view! {
@@ -145,40 +145,40 @@ fn EventFormView(id: Option<i32>, version: i32, input: EventInput) -> impl IntoV
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="version" value=version />
             })}
-            <TextField label=t(lang, "form.title") name="input[title]" field="title" errors value=feedback.value("input[title]", input.title.clone()) required=true />
+            <TextField label=tr!(lang, "form-title") name="input[title]" field="title" errors value=feedback.value("input[title]", input.title.clone()) required=true />
             <div class="form-row">
-                <SelectField label=t(lang, "form.kind") name="input[kind]" field="kind" errors options=kinds value=feedback.value("input[kind]", input.kind.clone()) />
-                <SelectField label=t(lang, "form.language") name="input[language]" field="language" errors options=languages value=feedback.value("input[language]", input.language.clone()) />
-                <TextField label=t(lang, "form.capacity") name="input[capacity]" field="capacity" errors value=feedback.value("input[capacity]", input.capacity.clone()) input_type="number" required=true />
+                <SelectField label=tr!(lang, "form-kind") name="input[kind]" field="kind" errors options=kinds value=feedback.value("input[kind]", input.kind.clone()) />
+                <SelectField label=tr!(lang, "form-language") name="input[language]" field="language" errors options=languages value=feedback.value("input[language]", input.language.clone()) />
+                <TextField label=tr!(lang, "form-capacity") name="input[capacity]" field="capacity" errors value=feedback.value("input[capacity]", input.capacity.clone()) input_type="number" required=true />
             </div>
             <fieldset>
-                <legend>{t(lang, "form.times_hint")}</legend>
+                <legend>{tr!(lang, "form-times-hint")}</legend>
                 <div class="form-row">
-                    <TextField label=t(lang, "form.starts_at") name="input[starts_at]" field="starts_at" errors value=feedback.value("input[starts_at]", input.starts_at.clone()) input_type="datetime-local" required=true />
-                    <TextField label=t(lang, "form.ends_at") name="input[ends_at]" field="ends_at" errors value=feedback.value("input[ends_at]", input.ends_at.clone()) input_type="datetime-local" required=true />
-                    <TextField label=t(lang, "form.time_zone") name="input[time_zone]" field="time_zone" errors value=feedback.value("input[time_zone]", input.time_zone.clone()) list="time-zones" required=true />
+                    <TextField label=tr!(lang, "form-starts-at") name="input[starts_at]" field="starts_at" errors value=feedback.value("input[starts_at]", input.starts_at.clone()) input_type="datetime-local" required=true />
+                    <TextField label=tr!(lang, "form-ends-at") name="input[ends_at]" field="ends_at" errors value=feedback.value("input[ends_at]", input.ends_at.clone()) input_type="datetime-local" required=true />
+                    <TextField label=tr!(lang, "form-time-zone") name="input[time_zone]" field="time_zone" errors value=feedback.value("input[time_zone]", input.time_zone.clone()) list="time-zones" required=true />
                 </div>
                 <datalist id="time-zones">
                     {TIME_ZONES.iter().map(|tz| view! { <option value=*tz></option> }).collect_view()}
                 </datalist>
                 <div class="form-row">
-                    <TextField label=t(lang, "form.nomination_deadline") name="input[nomination_deadline]" field="nomination_deadline" errors value=feedback.value("input[nomination_deadline]", input.nomination_deadline.clone()) input_type="datetime-local" />
-                    <TextField label=t(lang, "form.rsvp_deadline") name="input[rsvp_deadline]" field="rsvp_deadline" errors value=feedback.value("input[rsvp_deadline]", input.rsvp_deadline.clone()) input_type="datetime-local" />
+                    <TextField label=tr!(lang, "form-nomination-deadline") name="input[nomination_deadline]" field="nomination_deadline" errors value=feedback.value("input[nomination_deadline]", input.nomination_deadline.clone()) input_type="datetime-local" />
+                    <TextField label=tr!(lang, "form-rsvp-deadline") name="input[rsvp_deadline]" field="rsvp_deadline" errors value=feedback.value("input[rsvp_deadline]", input.rsvp_deadline.clone()) input_type="datetime-local" />
                 </div>
             </fieldset>
             <div class="form-row">
-                <TextField label=t(lang, "form.venue_name") name="input[venue_name]" field="venue_name" errors value=feedback.value("input[venue_name]", input.venue_name.clone()) />
-                <TextField label=t(lang, "form.venue_address") name="input[venue_address]" field="venue_address" errors value=feedback.value("input[venue_address]", input.venue_address.clone()) />
+                <TextField label=tr!(lang, "form-venue-name") name="input[venue_name]" field="venue_name" errors value=feedback.value("input[venue_name]", input.venue_name.clone()) />
+                <TextField label=tr!(lang, "form-venue-address") name="input[venue_address]" field="venue_address" errors value=feedback.value("input[venue_address]", input.venue_address.clone()) />
             </div>
-            <TextField label=t(lang, "form.join_url") name="input[join_url]" field="join_url" errors value=feedback.value("input[join_url]", input.join_url.clone()) input_type="url" placeholder="https://" />
-            <TextArea label=t(lang, "form.brief") name="input[brief]" field="brief" errors value=feedback.value("input[brief]", input.brief.clone()) rows=8 />
-            <TextArea label=t(lang, "form.agenda") name="input[agenda]" field="agenda" errors value=feedback.value("input[agenda]", input.agenda.clone()) rows=5 />
+            <TextField label=tr!(lang, "form-join-url") name="input[join_url]" field="join_url" errors value=feedback.value("input[join_url]", input.join_url.clone()) input_type="url" placeholder="https://" />
+            <TextArea label=tr!(lang, "form-brief") name="input[brief]" field="brief" errors value=feedback.value("input[brief]", input.brief.clone()) rows=8 />
+            <TextArea label=tr!(lang, "form-agenda") name="input[agenda]" field="agenda" errors value=feedback.value("input[agenda]", input.agenda.clone()) rows=5 />
             <p class="form-error" role="alert">{general}</p>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=pending>
-                    {move || if pending() { t(lang, "form.saving") } else { t(lang, submit_key) }}
+                    {move || if pending() { tr!(lang, "form-saving") } else { t(lang, submit_key) }}
                 </button>
-                <a class="button button-quiet" href=cancel_href>{t(lang, "form.cancel")}</a>
+                <a class="button button-quiet" href=cancel_href>{tr!(lang, "form-cancel")}</a>
             </div>
         </form>
     }

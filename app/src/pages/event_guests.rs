@@ -14,13 +14,7 @@ use crate::domain::{NominationBlock, NominationState};
 use crate::i18n::{t, Lang};
 
 pub fn nomination_key(state: NominationState) -> &'static str {
-    match state {
-        NominationState::Nominated => "nomination.nominated",
-        NominationState::Approved => "nomination.approved",
-        NominationState::Rejected => "nomination.rejected",
-        NominationState::Waitlisted => "nomination.waitlisted",
-        NominationState::Withdrawn => "nomination.withdrawn",
-    }
+    state.label_id()
 }
 
 #[component]
@@ -58,7 +52,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     };
     view! {
         <section class="card" id="guests">
-            <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(dto) => view! { <GuestListView dto actions /> }.into_any(),
@@ -90,10 +84,10 @@ fn GuestListView(dto: GuestListDto, actions: GuestActions) -> impl IntoView {
     let d = dto.get_value();
     view! {
         <div class="section-head">
-            <h2>{t(lang, "guests.title")} <span class="count">{d.rows.len()}</span></h2>
+            <h2>{tr!(lang, "guests-title")} <span class="count">{d.rows.len()}</span></h2>
             <div class="capacity" class:over=over>
                 <span>
-                    {format!("{} {} / {} {}", d.approved, t(lang, "guests.approved_of"), d.capacity, t(lang, "event.seats"))}
+                    {format!("{} {} / {} {}", d.approved, tr!(lang, "guests-approved-of"), d.capacity, tr!(lang, "event-seats"))}
                 </span>
                 <div
                     class="bar"
@@ -101,7 +95,7 @@ fn GuestListView(dto: GuestListDto, actions: GuestActions) -> impl IntoView {
                     aria-valuemin="0"
                     aria-valuemax=d.capacity
                     aria-valuenow=d.approved
-                    aria-label=t(lang, "guests.capacity_label")
+                    aria-label=tr!(lang, "guests-capacity-label")
                 >
                     <div class="bar-fill" style=format!("width: {percent}%")></div>
                 </div>
@@ -121,22 +115,25 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
     let can_decide = d.can_decide;
     let general = action_message(lang, action.value());
     let seat_error = move || match action.value().get() {
-        Some(Err(err)) => err.field_errors().first().map(|e| e.message.clone()),
+        Some(Err(err)) => err
+            .field_errors()
+            .first()
+            .map(|e| crate::i18n::word(lang, &e.message)),
         _ => None,
     };
     if d.quotas.is_empty() {
-        return view! { <p class="muted">{t(lang, "quota.no_reps")}</p> }.into_any();
+        return view! { <p class="muted">{tr!(lang, "quota-no-reps")}</p> }.into_any();
     }
     view! {
         <details class="quotas" open=d.can_decide || d.my_quota.is_some()>
-            <summary>{t(lang, "quota.title")}</summary>
+            <summary>{tr!(lang, "quota-title")}</summary>
             <p class="form-error" role="alert">{general} {seat_error}</p>
             <table class="table compact">
                 <thead>
                     <tr>
-                        <th scope="col">{t(lang, "quota.rep")}</th>
-                        <th scope="col">{t(lang, "quota.seats")}</th>
-                        <th scope="col">{t(lang, "quota.used")}</th>
+                        <th scope="col">{tr!(lang, "quota-rep")}</th>
+                        <th scope="col">{tr!(lang, "quota-seats")}</th>
+                        <th scope="col">{tr!(lang, "quota-used")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -155,10 +152,10 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
                                                     <input type="hidden" name="event_id" value=event_id />
                                                     <input type="hidden" name="user_id" value=q.user_id />
                                                     <label class="visually-hidden" for=input_id.clone()>
-                                                        {format!("{} {}", t(lang, "quota.seats_for"), q.rep_name)}
+                                                        {format!("{} {}", tr!(lang, "quota-seats-for"), q.rep_name)}
                                                     </label>
                                                     <input id=input_id type="number" min="0" name="seats" value=q.seats class="seats-input" />
-                                                    <button type="submit" class="button button-small">{t(lang, "quota.save")}</button>
+                                                    <button type="submit" class="button button-small">{tr!(lang, "quota-save")}</button>
                                                 </ActionForm>
                                             }
                                                 .into_any()
@@ -197,24 +194,24 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
     let quota_line = d
         .my_quota
         .as_ref()
-        .map(|q| format!("{}: {} / {}", t(lang, "quota.yours"), q.used, q.seats));
+        .map(|q| format!("{}: {} / {}", tr!(lang, "quota-yours"), q.used, q.seats));
     let priorities = vec![
-        ("A".to_string(), t(lang, "priority.a").to_string()),
-        ("B".to_string(), t(lang, "priority.b").to_string()),
+        ("A".to_string(), tr!(lang, "priority-a").to_string()),
+        ("B".to_string(), tr!(lang, "priority-b").to_string()),
     ];
     let languages = vec![
-        ("en".to_string(), t(lang, "lang.en").to_string()),
-        ("de".to_string(), t(lang, "lang.de").to_string()),
+        ("en".to_string(), tr!(lang, "lang-en").to_string()),
+        ("de".to_string(), tr!(lang, "lang-de").to_string()),
     ];
     view! {
         <div class="nominate">
-            <h3>{t(lang, "nominate.title")}</h3>
+            <h3>{tr!(lang, "nominate-title")}</h3>
             <p class="muted">{quota_line}</p>
-            {d.nomination_blocked.clone().map(|reason| view! { <p class="notice">{reason}</p> })}
+            {d.nomination_blocked.clone().map(|reason| view! { <p class="notice">{crate::i18n::word(lang, &reason)}</p> })}
             <ActionForm action node_ref=form attr:class="form">
                 <input type="hidden" name="event_id" value=d.event_id />
                 <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "contact_id")>
-                    <label for="f-contact_id">{t(lang, "nominate.contact")}</label>
+                    <label for="f-contact_id">{tr!(lang, "nominate-contact")}</label>
                     <select
                         id="f-contact_id"
                         name="contact_id"
@@ -223,7 +220,7 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
                         aria-describedby="err-contact_id"
                         on:change=move |ev| choice.set(event_target_value(&ev))
                     >
-                        <option value="">{t(lang, "nominate.choose")}</option>
+                        <option value="">{tr!(lang, "nominate-choose")}</option>
                         {d.my_contacts
                             .iter()
                             .map(|c| {
@@ -234,30 +231,30 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
                                 view! { <option value=c.id disabled=c.blocked.is_some()>{label}</option> }
                             })
                             .collect_view()}
-                        <option value="new">{t(lang, "nominate.new_contact")}</option>
+                        <option value="new">{tr!(lang, "nominate-new-contact")}</option>
                     </select>
                     <crate::components::FieldMessage errors field="contact_id" />
                 </div>
                 <Show when=move || choice.get() == "new">
                     <fieldset class="inline-contact">
-                        <legend>{t(lang, "nominate.new_contact_legend")}</legend>
+                        <legend>{tr!(lang, "nominate-new-contact-legend")}</legend>
                         <div class="form-row">
-                            <TextField label=t(lang, "contact.first_name") name="contact[first_name]" field="first_name" errors />
-                            <TextField label=t(lang, "contact.last_name") name="contact[last_name]" field="last_name" errors />
+                            <TextField label=tr!(lang, "contact-first-name") name="contact[first_name]" field="first_name" errors />
+                            <TextField label=tr!(lang, "contact-last-name") name="contact[last_name]" field="last_name" errors />
                         </div>
                         <div class="form-row">
-                            <TextField label=t(lang, "contact.email") name="contact[email]" field="email" errors input_type="email" />
-                            <SelectField label=t(lang, "contact.language") name="contact[language]" field="language" errors options=languages.clone() value="en" />
+                            <TextField label=tr!(lang, "contact-email") name="contact[email]" field="email" errors input_type="email" />
+                            <SelectField label=tr!(lang, "contact-language") name="contact[language]" field="language" errors options=languages.clone() value="en" />
                         </div>
                     </fieldset>
                 </Show>
                 <div class="form-row">
-                    <TextArea label=t(lang, "nominate.reason") name="input[reason]" field="reason" errors rows=2 />
-                    <SelectField label=t(lang, "nominate.priority") name="input[priority]" field="priority" errors options=priorities.clone() value="A" />
+                    <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors rows=2 />
+                    <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors options=priorities.clone() value="A" />
                 </div>
                 <p class="form-error" role="alert">{general}</p>
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                    {t(lang, "nominate.submit")}
+                    {tr!(lang, "nominate-submit")}
                 </button>
             </ActionForm>
         </div>
@@ -266,9 +263,9 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
 
 fn blocked_text(lang: Lang, why: &NominationBlock) -> String {
     match why {
-        NominationBlock::Unsubscribed => t(lang, "nominate.unsubscribed").to_string(),
-        NominationBlock::OnTheList => t(lang, "nominate.on_list").to_string(),
-        NominationBlock::OwnedBy(owner) => t(lang, "nominate.owned_by").replace("{owner}", owner),
+        NominationBlock::Unsubscribed => tr!(lang, "nominate-unsubscribed").to_string(),
+        NominationBlock::OnTheList => tr!(lang, "nominate-on-list").to_string(),
+        NominationBlock::OwnedBy(owner) => tr!(lang, "nominate-owned-by", owner = owner),
     }
 }
 
@@ -289,7 +286,7 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
             .field_errors()
             .iter()
             .find(|e| e.field == "reason")
-            .map(|e| e.message.clone()),
+            .map(|e| crate::i18n::word(lang, &e.message)),
         _ => None,
     };
     let withdraw_error = action_message(lang, actions.withdraw.value());
@@ -297,7 +294,7 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
         Some(Err(err)) => err
             .field_errors()
             .first()
-            .map(|e| e.message.clone())
+            .map(|e| crate::i18n::word(lang, &e.message))
             .or_else(|| general_error(lang, &err)),
         _ => None,
     };
@@ -344,9 +341,9 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
 
     if d.rows.is_empty() {
         let key = if d.can_nominate {
-            "guests.empty_rep"
+            k!("guests-empty-rep")
         } else {
-            "guests.empty"
+            k!("guests-empty")
         };
         return view! { <p class="empty-state">{t(lang, key)}</p> }.into_any();
     }
@@ -362,33 +359,33 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
     };
 
     view! {
-        <div class="guest-filters" role="group" aria-label=t(lang, "guests.filters")>
+        <div class="guest-filters" role="group" aria-label=tr!(lang, "guests-filters")>
             <label>
-                {t(lang, "guests.rep")}
+                {tr!(lang, "guests-rep")}
                 <select on:change=move |ev| rep_filter.set(event_target_value(&ev))>
-                    <option value="">{t(lang, "guests.any")}</option>
+                    <option value="">{tr!(lang, "guests-any")}</option>
                     {reps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
             </label>
             <label>
-                {t(lang, "guests.priority")}
+                {tr!(lang, "guests-priority")}
                 <select on:change=move |ev| priority_filter.set(event_target_value(&ev))>
-                    <option value="">{t(lang, "guests.any")}</option>
+                    <option value="">{tr!(lang, "guests-any")}</option>
                     <option value="A">"A"</option>
                     <option value="B">"B"</option>
                 </select>
             </label>
             <label>
-                {t(lang, "guests.account")}
+                {tr!(lang, "guests-account")}
                 <select on:change=move |ev| account_filter.set(event_target_value(&ev))>
-                    <option value="">{t(lang, "guests.any")}</option>
+                    <option value="">{tr!(lang, "guests-any")}</option>
                     {accounts.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label>
-                {t(lang, "guests.state")}
+                {tr!(lang, "guests-state")}
                 <select on:change=move |ev| state_filter.set(event_target_value(&ev))>
-                    <option value="">{t(lang, "guests.any")}</option>
+                    <option value="">{tr!(lang, "guests-any")}</option>
                     {NominationState::ALL
                         .iter()
                         .map(|s| view! { <option value=s.as_str()>{t(lang, nomination_key(*s))}</option> })
@@ -396,28 +393,28 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
                 </select>
             </label>
             <span class="muted small">
-                {move || format!("{} {} {}", visible().len(), t(lang, "guests.of"), total)}
+                {move || format!("{} {} {}", visible().len(), tr!(lang, "guests-of"), total)}
             </span>
         </div>
         {can_decide.then(|| view! {
             <div class="bulk-bar" class:active=move || !selected.get().is_empty()>
-                <span>{move || format!("{} {}", selected.get().len(), t(lang, "guests.selected"))}</span>
+                <span>{move || format!("{} {}", selected.get().len(), tr!(lang, "guests-selected"))}</span>
                 <button type="button" class="button button-small" disabled=move || selected.get().is_empty() on:click=move |_| bulk("approve")>
-                    {t(lang, "decide.approve_selected")}
+                    {tr!(lang, "decide-approve-selected")}
                 </button>
                 <button type="button" class="button button-small" disabled=move || selected.get().is_empty() on:click=move |_| bulk("waitlist")>
-                    {t(lang, "decide.waitlist_selected")}
+                    {tr!(lang, "decide-waitlist-selected")}
                 </button>
-                <label class="visually-hidden" for="bulk-reason">{t(lang, "decide.reason")}</label>
+                <label class="visually-hidden" for="bulk-reason">{tr!(lang, "decide-reason")}</label>
                 <input
                     id="bulk-reason"
                     type="text"
-                    placeholder=t(lang, "decide.reason_placeholder")
+                    placeholder=tr!(lang, "decide-reason-placeholder")
                     prop:value=move || bulk_reason.get()
                     on:input=move |ev| bulk_reason.set(event_target_value(&ev))
                 />
                 <button type="button" class="button button-small button-danger" disabled=move || selected.get().is_empty() on:click=move |_| bulk("reject")>
-                    {t(lang, "decide.reject_selected")}
+                    {tr!(lang, "decide-reject-selected")}
                 </button>
             </div>
         })}
@@ -426,13 +423,13 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
             <table class="table guest-table">
                 <thead>
                     <tr>
-                        {can_decide.then(|| view! { <th scope="col"><span class="visually-hidden">{t(lang, "guests.select")}</span></th> })}
-                        <th scope="col">{t(lang, "guests.contact")}</th>
-                        <th scope="col">{t(lang, "guests.rep")}</th>
-                        <th scope="col">{t(lang, "guests.priority")}</th>
-                        <th scope="col">{t(lang, "nominate.reason")}</th>
-                        <th scope="col">{t(lang, "guests.state")}</th>
-                        <th scope="col">{t(lang, "guests.actions")}</th>
+                        {can_decide.then(|| view! { <th scope="col"><span class="visually-hidden">{tr!(lang, "guests-select")}</span></th> })}
+                        <th scope="col">{tr!(lang, "guests-contact")}</th>
+                        <th scope="col">{tr!(lang, "guests-rep")}</th>
+                        <th scope="col">{tr!(lang, "guests-priority")}</th>
+                        <th scope="col">{tr!(lang, "nominate-reason")}</th>
+                        <th scope="col">{tr!(lang, "guests-state")}</th>
+                        <th scope="col">{tr!(lang, "guests-actions")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -458,8 +455,8 @@ fn GuestRowView(
     let id = row.id;
     let editing = RwSignal::new(false);
     let priorities = vec![
-        ("A".to_string(), t(lang, "priority.a").to_string()),
-        ("B".to_string(), t(lang, "priority.b").to_string()),
+        ("A".to_string(), tr!(lang, "priority-a").to_string()),
+        ("B".to_string(), tr!(lang, "priority-b").to_string()),
     ];
     let no_errors = Signal::derive(Vec::new);
     let decidable = row.state != NominationState::Withdrawn;
@@ -469,7 +466,7 @@ fn GuestRowView(
                 <td>
                     <input
                         type="checkbox"
-                        aria-label=format!("{} {}", t(lang, "guests.select"), row.contact_name)
+                        aria-label=format!("{} {}", tr!(lang, "guests-select"), row.contact_name)
                         disabled=!decidable
                         prop:checked=move || selected.get().contains(&id)
                         on:change=move |ev| {
@@ -479,37 +476,37 @@ fn GuestRowView(
                     />
                 </td>
             })}
-            <td data-label=t(lang, "guests.contact")>
+            <td data-label=tr!(lang, "guests-contact")>
                 <strong>{row.contact_name.clone()}</strong>
                 <div class="muted small">{row.contact_email.clone()}</div>
                 <div class="muted small">{row.account_name.clone()}</div>
             </td>
-            <td data-label=t(lang, "guests.rep")>{row.rep_name.clone()}</td>
-            <td data-label=t(lang, "guests.priority")>
+            <td data-label=tr!(lang, "guests-rep")>{row.rep_name.clone()}</td>
+            <td data-label=tr!(lang, "guests-priority")>
                 <span class=format!("chip chip-priority-{}", row.priority.as_str())>{row.priority.as_str()}</span>
             </td>
-            <td data-label=t(lang, "nominate.reason") class="reason">{row.reason.clone()}</td>
-            <td data-label=t(lang, "guests.state")>
+            <td data-label=tr!(lang, "nominate-reason") class="reason">{row.reason.clone()}</td>
+            <td data-label=tr!(lang, "guests-state")>
                 <NominationChip state=row.state />
-                {row.decision_reason.clone().map(|r| view! { <div class="small decision-reason">{t(lang, "decide.reason_shown")} ": " {r}</div> })}
+                {row.decision_reason.clone().map(|r| view! { <div class="small decision-reason">{tr!(lang, "decide-reason-shown")} ": " {r}</div> })}
             </td>
-            <td data-label=t(lang, "guests.actions") class="actions">
+            <td data-label=tr!(lang, "guests-actions") class="actions">
                 {(can_decide && decidable).then(|| view! {
                     <div class="row-actions">
                         {(row.state != NominationState::Approved).then(|| view! {
-                            <DecideButton action=actions.decide event_id guest_id=id decision="approve" label=t(lang, "decide.approve") />
+                            <DecideButton action=actions.decide event_id guest_id=id decision="approve" label=tr!(lang, "decide-approve") />
                         })}
                         {(row.state != NominationState::Waitlisted).then(|| view! {
-                            <DecideButton action=actions.decide event_id guest_id=id decision="waitlist" label=t(lang, "decide.waitlist") />
+                            <DecideButton action=actions.decide event_id guest_id=id decision="waitlist" label=tr!(lang, "decide-waitlist") />
                         })}
                         {(row.state != NominationState::Rejected).then(|| view! {
                             <ActionForm action=actions.decide attr:class="inline-form reject-form">
                                 <input type="hidden" name="event_id" value=event_id />
                                 <input type="hidden" name="guest_ids[0]" value=id />
                                 <input type="hidden" name="decision" value="reject" />
-                                <label class="visually-hidden" for=format!("reject-{id}")>{t(lang, "decide.reason")}</label>
-                                <input id=format!("reject-{id}") type="text" name="reason" placeholder=t(lang, "decide.reason_placeholder") />
-                                <button type="submit" class="button button-small button-danger">{t(lang, "decide.reject")}</button>
+                                <label class="visually-hidden" for=format!("reject-{id}")>{tr!(lang, "decide-reason")}</label>
+                                <input id=format!("reject-{id}") type="text" name="reason" placeholder=tr!(lang, "decide-reason-placeholder") />
+                                <button type="submit" class="button button-small button-danger">{tr!(lang, "decide-reject")}</button>
                             </ActionForm>
                         })}
                     </div>
@@ -522,22 +519,22 @@ fn GuestRowView(
                         <div class="row-actions">
                             {row.state.editable_by_rep().then(|| view! {
                                 <button type="button" class="button button-small" on:click=move |_| editing.update(|e| *e = !*e)>
-                                    {t(lang, "nominate.edit")}
+                                    {tr!(lang, "nominate-edit")}
                                 </button>
                             })}
                             {row.state.withdrawable().then(|| view! {
                                 <ActionForm action=actions.withdraw attr:class="inline-form">
                                     <input type="hidden" name="guest_id" value=id />
-                                    <button type="submit" class="button button-small button-quiet">{t(lang, "nominate.withdraw")}</button>
+                                    <button type="submit" class="button button-small button-quiet">{tr!(lang, "nominate-withdraw")}</button>
                                 </ActionForm>
                             })}
                         </div>
                         <Show when=move || editing.get()>
                             <ActionForm action=actions.update attr:class="form edit-nomination">
                                 <input type="hidden" name="guest_id" value=id />
-                                <TextArea label=t(lang, "nominate.reason") name="input[reason]" field="reason" errors=no_errors value=reason.get_value() rows=2 />
-                                <SelectField label=t(lang, "nominate.priority") name="input[priority]" field="priority" errors=no_errors options=priorities.get_value() value=priority.as_str() />
-                                <button type="submit" class="button button-small button-primary">{t(lang, "nominate.save")}</button>
+                                <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors=no_errors value=reason.get_value() rows=2 />
+                                <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors=no_errors options=priorities.get_value() value=priority.as_str() />
+                                <button type="submit" class="button button-small button-primary">{tr!(lang, "nominate-save")}</button>
                             </ActionForm>
                         </Show>
                     }

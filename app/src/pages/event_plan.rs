@@ -11,8 +11,8 @@ use crate::i18n::{t, Lang};
 
 pub fn team_key(team: Team) -> &'static str {
     match team {
-        Team::Marketing => "role.marketing",
-        Team::Sales => "role.sales",
+        Team::Marketing => k!("role-marketing"),
+        Team::Sales => k!("role-sales"),
     }
 }
 
@@ -68,17 +68,17 @@ pub fn GoalsSection(event_id: i32) -> impl IntoView {
     let teams = vec![
         (
             "marketing".to_string(),
-            t(lang, "role.marketing").to_string(),
+            tr!(lang, "role-marketing").to_string(),
         ),
-        ("sales".to_string(), t(lang, "role.sales").to_string()),
+        ("sales".to_string(), tr!(lang, "role-sales").to_string()),
     ];
     view! {
         <section class="card" id="goals">
-            <h2>{t(lang, "goals.title")}</h2>
-            <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            <h2>{tr!(lang, "goals-title")}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match goals.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{t(lang, "goals.empty")}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr!(lang, "goals-empty")}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="goals">
                                 {list.iter().map(|g| goal_view(lang, g)).collect_view()}
@@ -100,18 +100,18 @@ pub fn GoalsSection(event_id: i32) -> impl IntoView {
                         };
                         can.then(|| view! {
                             <details class="propose">
-                                <summary>{t(lang, "goals.propose")}</summary>
+                                <summary>{tr!(lang, "goals-propose")}</summary>
                                 <ActionForm action=propose node_ref=form attr:class="form">
                                     <input type="hidden" name="event_id" value=event_id />
                                     <div class="form-row">
-                                        <SelectField label=t(lang, "goals.metric") name="input[metric]" field="metric" errors options=metrics.clone() />
-                                        <TextField label=t(lang, "goals.target") name="input[target]" field="target" errors input_type="number" />
-                                        <SelectField label=t(lang, "goals.team") name="input[team]" field="team" errors options=teams.clone() value=my_team />
+                                        <SelectField label=tr!(lang, "goals-metric") name="input[metric]" field="metric" errors options=metrics.clone() />
+                                        <TextField label=tr!(lang, "goals-target") name="input[target]" field="target" errors input_type="number" />
+                                        <SelectField label=tr!(lang, "goals-team") name="input[team]" field="team" errors options=teams.clone() value=my_team />
                                     </div>
-                                    <TextField label=t(lang, "goals.note") name="input[note]" field="note" errors />
+                                    <TextField label=tr!(lang, "goals-note") name="input[note]" field="note" errors />
                                     <p class="form-error" role="alert">{general}</p>
                                     <button type="submit" class="button button-primary" disabled=move || propose.pending().get()>
-                                        {t(lang, "goals.submit")}
+                                        {tr!(lang, "goals-submit")}
                                     </button>
                                 </ActionForm>
                             </details>
@@ -145,7 +145,7 @@ fn goal_view(lang: Lang, goal: &GoalRow) -> impl IntoView {
             <div class="muted small">
                 {goal.note.clone()}
                 {(!goal.note.is_empty()).then_some(" · ")}
-                {t(lang, "goals.proposed_by")} " " {goal.proposed_by.clone()}
+                {tr!(lang, "goals-proposed-by")} " " {goal.proposed_by.clone()}
             </div>
         </li>
     }
@@ -162,8 +162,8 @@ pub fn TasksSection(event_id: i32) -> impl IntoView {
     );
     view! {
         <section class="card" id="tasks">
-            <h2>{t(lang, "tasks.title")}</h2>
-            <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+            <h2>{tr!(lang, "tasks-title")}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match tasks.await {
                         Ok(dto) => view! { <TaskListView dto event_id add toggle /> }.into_any(),
@@ -194,14 +194,14 @@ fn TaskListView(
     let teams = vec![
         (
             "marketing".to_string(),
-            t(lang, "role.marketing").to_string(),
+            tr!(lang, "role-marketing").to_string(),
         ),
-        ("sales".to_string(), t(lang, "role.sales").to_string()),
+        ("sales".to_string(), tr!(lang, "role-sales").to_string()),
     ];
     view! {
         <p class="form-error" role="alert">{toggle_error}</p>
         {if dto.tasks.is_empty() {
-            view! { <p class="muted">{t(lang, "tasks.empty")}</p> }.into_any()
+            view! { <p class="muted">{tr!(lang, "tasks-empty")}</p> }.into_any()
         } else {
             view! {
                 <ul class="tasks">
@@ -211,18 +211,18 @@ fn TaskListView(
         }}
         {dto.can_add.then(|| view! {
             <details class="propose">
-                <summary>{t(lang, "tasks.add")}</summary>
+                <summary>{tr!(lang, "tasks-add")}</summary>
                 <ActionForm action=add attr:class="form">
                     <input type="hidden" name="event_id" value=event_id />
-                    <TextField label=t(lang, "tasks.task") name="input[title]" field="title" errors />
+                    <TextField label=tr!(lang, "tasks-task") name="input[title]" field="title" errors />
                     <div class="form-row">
-                        <SelectField label=t(lang, "tasks.owner") name="input[owner_id]" field="owner_id" errors options=people.clone() />
-                        <SelectField label=t(lang, "tasks.team") name="input[team]" field="team" errors options=teams.clone() />
-                        <TextField label=t(lang, "tasks.due") name="input[due_on]" field="due_on" errors input_type="date" />
+                        <SelectField label=tr!(lang, "tasks-owner") name="input[owner_id]" field="owner_id" errors options=people.clone() />
+                        <SelectField label=tr!(lang, "tasks-team") name="input[team]" field="team" errors options=teams.clone() />
+                        <TextField label=tr!(lang, "tasks-due") name="input[due_on]" field="due_on" errors input_type="date" />
                     </div>
                     <p class="form-error" role="alert">{general}</p>
                     <button type="submit" class="button button-primary" disabled=move || add.pending().get()>
-                        {t(lang, "tasks.submit")}
+                        {tr!(lang, "tasks-submit")}
                     </button>
                 </ActionForm>
             </details>
@@ -248,7 +248,7 @@ pub fn task_view(
                     <button
                         type="submit"
                         class="check"
-                        aria-label=format!("{} {}", t(lang, if done { "tasks.reopen" } else { "tasks.mark_done" }), title)
+                        aria-label=format!("{} {}", t(lang, if done { k!("tasks-reopen") } else { k!("tasks-mark-done") }), title)
                         aria-pressed=done.to_string()
                     >
                         {if done { "✓" } else { "" }}
@@ -260,8 +260,8 @@ pub fn task_view(
                 <div class="muted small">
                     {with_event.then(|| view! { <a href=format!("/events/{}#tasks", task.event_id)>{task.event_title.clone()}</a> " · " })}
                     {task.owner_name.clone()} " · " {t(lang, team_key(task.team))}
-                    {task.due_on.clone().map(|d| view! { " · " <span class="due">{t(lang, "tasks.due_short")} " " {d}</span> })}
-                    {task.overdue.then(|| view! { " " <span class="chip chip-overdue">{t(lang, "tasks.overdue")}</span> })}
+                    {task.due_on.clone().map(|d| view! { " · " <span class="due">{tr!(lang, "tasks-due-short")} " " {d}</span> })}
+                    {task.overdue.then(|| view! { " " <span class="chip chip-overdue">{tr!(lang, "tasks-overdue")}</span> })}
                 </div>
             </div>
         </li>

@@ -9,10 +9,10 @@ use crate::i18n::t;
 use crate::pages::errors::ErrorView;
 
 const FILTERS: [(&str, &str); 4] = [
-    ("upcoming", "events.upcoming"),
-    ("past", "events.past"),
-    ("mine", "events.mine"),
-    ("all", "events.all"),
+    ("upcoming", k!("events-upcoming")),
+    ("past", k!("events-past")),
+    ("mine", k!("events-mine")),
+    ("all", k!("events-all")),
 ];
 
 #[component]
@@ -31,9 +31,9 @@ pub fn EventsPage() -> impl IntoView {
     let user = use_user();
 
     view! {
-        <Title text=t(lang, "events.title") />
+        <Title text=tr!(lang, "events-title") />
         <div class="page-head">
-            <h1>{t(lang, "events.title")}</h1>
+            <h1>{tr!(lang, "events-title")}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let can_create = matches!(
@@ -43,7 +43,7 @@ pub fn EventsPage() -> impl IntoView {
                         .then(|| {
                             view! {
                                 <a class="button button-primary" href="/events/new">
-                                    {t(lang, "nav.new_event")}
+                                    {tr!(lang, "nav-new-event")}
                                 </a>
                             }
                         })
@@ -68,13 +68,13 @@ pub fn EventsPage() -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 let can_create = matches!(user.await, Ok(Some(u)) if u.role.can_edit_events());
                 match events.await {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(list) if list.is_empty() => {
-                        let text = if can_create { "events.empty_create" } else { "events.empty" };
+                        let text = if can_create { k!("events-empty-create") } else { k!("events-empty") };
                         view! {
                             <div class="empty-state card">
                                 <p>{t(lang, text)}</p>
@@ -82,7 +82,7 @@ pub fn EventsPage() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <a class="button button-primary" href="/events/new">
-                                                {t(lang, "nav.new_event")}
+                                                {tr!(lang, "nav-new-event")}
                                             </a>
                                         }
                                     })}
@@ -96,16 +96,16 @@ pub fn EventsPage() -> impl IntoView {
                             <div class="table-wrap card">
                                 <table class="table">
                                     <caption class="table-count">
-                                        {format!("{count} {}", t(lang, "events.count"))}
+                                        {format!("{count} {}", tr!(lang, "events-count"))}
                                     </caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">{t(lang, "col.title")}</th>
-                                            <th scope="col">{t(lang, "col.when")}</th>
-                                            <th scope="col">{t(lang, "col.place")}</th>
-                                            <th scope="col">{t(lang, "col.status")}</th>
+                                            <th scope="col">{tr!(lang, "col-title")}</th>
+                                            <th scope="col">{tr!(lang, "col-when")}</th>
+                                            <th scope="col">{tr!(lang, "col-place")}</th>
+                                            <th scope="col">{tr!(lang, "col-status")}</th>
                                             <th scope="col" class="hide-narrow">
-                                                {t(lang, "col.owner")}
+                                                {tr!(lang, "col-owner")}
                                             </th>
                                         </tr>
                                     </thead>
@@ -115,22 +115,22 @@ pub fn EventsPage() -> impl IntoView {
                                             .map(|event| {
                                                 view! {
                                                     <tr>
-                                                        <td data-label=t(lang, "col.title")>
+                                                        <td data-label=tr!(lang, "col-title")>
                                                             <a class="row-link" href=format!("/events/{}", event.id)>
                                                                 {event.title}
                                                             </a>
                                                             " "
                                                             <KindChip kind=event.kind />
                                                         </td>
-                                                        <td data-label=t(lang, "col.when")>
+                                                        <td data-label=tr!(lang, "col-when")>
                                                             <div>{event.when}</div>
                                                             <div class="muted small">{event.starts_in}</div>
                                                         </td>
-                                                        <td data-label=t(lang, "col.place")>{event.place}</td>
-                                                        <td data-label=t(lang, "col.status")>
+                                                        <td data-label=tr!(lang, "col-place")>{event.place}</td>
+                                                        <td data-label=tr!(lang, "col-status")>
                                                             <StatusChip status=event.status />
                                                         </td>
-                                                        <td class="hide-narrow" data-label=t(lang, "col.owner")>
+                                                        <td class="hide-narrow" data-label=tr!(lang, "col-owner")>
                                                             {event.owner_name}
                                                         </td>
                                                     </tr>
@@ -169,7 +169,7 @@ fn HomePanels() -> impl IntoView {
                     <div class="home-panels">
                         {(!home.decisions.is_empty()).then(|| view! {
                             <section class="card" id="my-decisions">
-                                <h2>{t(lang, "home.decisions")}</h2>
+                                <h2>{tr!(lang, "home-decisions")}</h2>
                                 <ul class="decisions">
                                     {home.decisions.iter().map(|d| view! {
                                         <li>
@@ -178,7 +178,7 @@ fn HomePanels() -> impl IntoView {
                                             <strong>{d.contact_name.clone()}</strong>
                                             " · "
                                             <a href=format!("/events/{}#guests", d.event_id)>{d.event_title.clone()}</a>
-                                            {d.reason.clone().map(|r| view! { <div class="small decision-reason">{t(lang, "decide.reason_shown")} ": " {r}</div> })}
+                                            {d.reason.clone().map(|r| view! { <div class="small decision-reason">{tr!(lang, "decide-reason-shown")} ": " {r}</div> })}
                                             <div class="muted small">{d.when.clone()}</div>
                                         </li>
                                     }).collect_view()}
@@ -187,7 +187,7 @@ fn HomePanels() -> impl IntoView {
                         })}
                         {(!home.tasks.is_empty()).then(|| view! {
                             <section class="card" id="my-tasks">
-                                <h2>{t(lang, "home.tasks")}</h2>
+                                <h2>{tr!(lang, "home-tasks")}</h2>
                                 <ul class="tasks">
                                     {home.tasks.iter().map(|task| task_view(lang, task, toggle, true)).collect_view()}
                                 </ul>

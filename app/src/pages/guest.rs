@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
 
 /// The language of a guest page: the contact's language when the page knows the contact, else
 /// `?lang=`, else the browser's `Accept-Language`, else English (`public_paths::choose_guest_language`).
@@ -51,7 +51,7 @@ pub fn GuestFrame(children: Children) -> impl IntoView {
     provide_context(lang);
     view! {
         <a class="skip-link" href="#main">
-            {t(lang, "nav.skip")}
+            {tr!(lang, "nav-skip")}
         </a>
         <header class="topbar topbar-guest">
             <div class="topbar-inner">
@@ -59,7 +59,7 @@ pub fn GuestFrame(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">
                         "⟳"
                     </span>
-                    {t(lang, "app.name")}
+                    {tr!(lang, "app-name")}
                 </span>
             </div>
         </header>
@@ -79,11 +79,11 @@ pub fn GuestNotFoundPage() -> impl IntoView {
     }
     let lang = use_context::<Lang>().unwrap_or_else(|| guest_language(None));
     view! {
-        <Title text=t(lang, "guest.not_found") />
+        <Title text=tr!(lang, "guest-not-found") />
         <section class="card error-page guest-not-found">
-            <h1>{t(lang, "guest.not_found")}</h1>
-            <p>{t(lang, "guest.not_found_text")}</p>
-            <p class="muted">{t(lang, "guest.not_found_help")}</p>
+            <h1>{tr!(lang, "guest-not-found")}</h1>
+            <p>{tr!(lang, "guest-not-found-text")}</p>
+            <p class="muted">{tr!(lang, "guest-not-found-help")}</p>
         </section>
     }
 }

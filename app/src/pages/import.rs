@@ -16,8 +16,8 @@ pub fn ImportPage() -> impl IntoView {
     let lang = use_lang();
     let user = use_user();
     view! {
-        <Title text=t(lang, "import.title") />
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Title text=tr!(lang, "import-title") />
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(u)) if crate::domain::can_create_directory(u.role) => {
@@ -72,7 +72,11 @@ fn Importer() -> impl IntoView {
             read_error.set(None);
             file_name.set(file.name());
             if file.size() > crate::domain::MAX_IMPORT_BYTES as f64 {
-                read_error.set(Some(t(lang, "import.too_large").to_string()));
+                read_error.set(Some(tr!(
+                    lang,
+                    "import-too-large",
+                    mb = crate::domain::MAX_IMPORT_BYTES / (1024 * 1024)
+                )));
                 return;
             }
             leptos::task::spawn_local(async move {
@@ -82,9 +86,9 @@ fn Importer() -> impl IntoView {
                             file_text.set(Some(text.clone()));
                             preview.dispatch(PreviewImport { csv: text });
                         }
-                        None => read_error.set(Some(t(lang, "import.unreadable").to_string())),
+                        None => read_error.set(Some(tr!(lang, "import-unreadable").to_string())),
                     },
-                    Err(_) => read_error.set(Some(t(lang, "import.unreadable").to_string())),
+                    Err(_) => read_error.set(Some(tr!(lang, "import-unreadable").to_string())),
                 }
             });
         }
@@ -108,33 +112,33 @@ fn Importer() -> impl IntoView {
             return Some(problem);
         }
         match preview.value().get() {
-            Some(Err(err)) => {
-                message_for(&err.field_errors(), "file").or_else(|| general_error(lang, &err))
-            }
+            Some(Err(err)) => message_for(&err.field_errors(), "file")
+                .map(|m| crate::i18n::word(lang, &m))
+                .or_else(|| general_error(lang, &err)),
             _ => None,
         }
     };
     let start_problem = move || match (start.value().get(), poll_error.get()) {
-        (Some(Err(err)), _) => {
-            message_for(&err.field_errors(), "file").or_else(|| general_error(lang, &err))
-        }
+        (Some(Err(err)), _) => message_for(&err.field_errors(), "file")
+            .map(|m| crate::i18n::word(lang, &m))
+            .or_else(|| general_error(lang, &err)),
         (_, Some(err)) => general_error(lang, &err),
         _ => None,
     };
 
     view! {
         <p class="breadcrumb">
-            <a href="/contacts">{t(lang, "contacts.title")}</a>
+            <a href="/contacts">{tr!(lang, "contacts-title")}</a>
         </p>
-        <h1>{t(lang, "import.title")}</h1>
+        <h1>{tr!(lang, "import-title")}</h1>
         <section class="card">
-            <p>{t(lang, "import.intro")}</p>
-            <p class="muted small">{t(lang, "import.columns")}</p>
+            <p>{tr!(lang, "import-intro")}</p>
+            <p class="muted small">{tr!(lang, "import-columns")}</p>
             <noscript>
-                <p class="notice">{t(lang, "import.needs_js")}</p>
+                <p class="notice">{tr!(lang, "import-needs-js")}</p>
             </noscript>
             <div class="field" class:invalid=move || file_problem().is_some()>
-                <label for="import-file">{t(lang, "import.choose")}</label>
+                <label for="import-file">{tr!(lang, "import-choose")}</label>
                 <input
                     id="import-file"
                     type="file"
@@ -150,7 +154,7 @@ fn Importer() -> impl IntoView {
                 preview
                     .pending()
                     .get()
-                    .then(|| view! { <p class="muted" role="status">{t(lang, "import.checking")}</p> })
+                    .then(|| view! { <p class="muted" role="status">{tr!(lang, "import-checking")}</p> })
             }}
         </section>
         {move || match (preview.value().get(), progress.get()) {
@@ -211,11 +215,11 @@ fn Counts(preview: ImportPreview) -> impl IntoView {
     };
     view! {
         <div class="stats" data-testid="import-counts">
-            {stat("import.new", preview.new, "stat-new")}
-            {stat("import.updated", preview.updated, "stat-updated")}
-            {stat("import.unchanged", preview.unchanged, "stat-unchanged")}
-            {stat("import.invalid", preview.invalid, "stat-invalid")}
-            {stat("import.new_accounts", preview.new_accounts, "stat-accounts")}
+            {stat(k!("import-new"), preview.new, "stat-new")}
+            {stat(k!("import-updated"), preview.updated, "stat-updated")}
+            {stat(k!("import-unchanged"), preview.unchanged, "stat-unchanged")}
+            {stat(k!("import-invalid"), preview.invalid, "stat-invalid")}
+            {stat(k!("import-new-accounts"), preview.new_accounts, "stat-accounts")}
         </div>
     }
 }
@@ -234,37 +238,37 @@ fn PreviewView(
     view! {
         <section class="card" aria-labelledby="preview-title">
             <h2 id="preview-title">
-                {t(lang, "import.preview")} <span class="muted small">" · " {file_name}</span>
+                {tr!(lang, "import-preview")} <span class="muted small">" · " {file_name}</span>
             </h2>
-            <p class="muted">{format!("{} {}", preview.rows, t(lang, "import.rows_read"))}</p>
+            <p class="muted">{format!("{} {}", preview.rows, tr!(lang, "import-rows-read"))}</p>
             <Counts preview=preview.clone() />
             {(!preview.ignored_columns.is_empty())
                 .then(|| {
                     view! {
                         <p class="muted small">
-                            {t(lang, "import.ignored")} " " {preview.ignored_columns.join(", ")}
+                            {tr!(lang, "import-ignored")} " " {preview.ignored_columns.join(", ")}
                         </p>
                     }
                 })}
             {(!preview.errors.is_empty())
                 .then(|| {
                     view! {
-                        <h3>{t(lang, "import.problems")}</h3>
-                        <p class="muted small">{t(lang, "import.problems_hint")}</p>
+                        <h3>{tr!(lang, "import-problems")}</h3>
+                        <p class="muted small">{tr!(lang, "import-problems-hint")}</p>
                         <div class="table-wrap import-errors">
                             <table class="table">
                                 <caption class="table-count">
                                     {if preview.invalid > shown {
-                                        format!("{}: {} ({} {})", t(lang, "import.problems_count"), shown, preview.invalid, t(lang, "import.invalid"))
+                                        format!("{}: {} ({} {})", tr!(lang, "import-problems-count"), shown, preview.invalid, tr!(lang, "import-invalid"))
                                     } else {
-                                        format!("{}: {}", t(lang, "import.problems_count"), shown)
+                                        format!("{}: {}", tr!(lang, "import-problems-count"), shown)
                                     }}
                                 </caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col" class="num">{t(lang, "import.line")}</th>
-                                        <th scope="col">{t(lang, "import.column")}</th>
-                                        <th scope="col">{t(lang, "import.problem")}</th>
+                                        <th scope="col" class="num">{tr!(lang, "import-line")}</th>
+                                        <th scope="col">{tr!(lang, "import-column")}</th>
+                                        <th scope="col">{tr!(lang, "import-problem")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -274,9 +278,9 @@ fn PreviewView(
                                         .map(|e| {
                                             view! {
                                                 <tr class="import-error">
-                                                    <td class="num" data-label=t(lang, "import.line")>{e.line}</td>
-                                                    <td data-label=t(lang, "import.column")><code>{e.column.clone()}</code></td>
-                                                    <td data-label=t(lang, "import.problem")>{e.message.clone()}</td>
+                                                    <td class="num" data-label=tr!(lang, "import-line")>{e.line}</td>
+                                                    <td data-label=tr!(lang, "import-column")><code>{e.column.clone()}</code></td>
+                                                    <td data-label=tr!(lang, "import-problem")>{crate::i18n::word(lang, &e.message)}</td>
                                                 </tr>
                                             }
                                         })
@@ -295,18 +299,18 @@ fn PreviewView(
                             on:click=confirm
                             disabled=move || starting.get()
                         >
-                            {format!("{} ({})", t(lang, "import.confirm"), writes)}
+                            {format!("{} ({})", tr!(lang, "import-confirm"), writes)}
                         </button>
                     }
                         .into_any()
                 } else {
-                    view! { <p class="muted">{t(lang, "import.nothing")}</p> }.into_any()
+                    view! { <p class="muted">{tr!(lang, "import-nothing")}</p> }.into_any()
                 }}
                 <button type="button" class="button button-quiet" on:click=move |_| reset()>
-                    {t(lang, "import.cancel")}
+                    {tr!(lang, "import-cancel")}
                 </button>
             </div>
-            <p class="muted small">{t(lang, "import.nothing_yet")}</p>
+            <p class="muted small">{tr!(lang, "import-nothing-yet")}</p>
         </section>
     }
 }
@@ -321,40 +325,40 @@ fn ImportRun(progress: ImportJobStatus, reset: impl Fn() + Copy + 'static) -> im
         <section class="card" aria-live="polite">
             {if progress.failed {
                 view! {
-                    <h2>{t(lang, "import.failed")}</h2>
+                    <h2>{tr!(lang, "import-failed")}</h2>
                     <p>
                         {match &progress.error {
                             Some(crate::error::AppError::Conflict(why)) => {
-                                format!("{} {why}", t(lang, "import.nothing_saved"))
+                                format!("{} {why}", tr!(lang, "import-nothing-saved"))
                             }
                             Some(crate::error::AppError::Internal) => {
-                                t(lang, "import.failed_internal").to_string()
+                                tr!(lang, "import-failed-internal").to_string()
                             }
-                            _ => t(lang, "import.failed_text").to_string(),
+                            _ => tr!(lang, "import-failed-text").to_string(),
                         }}
                     </p>
                 }
                     .into_any()
             } else if let (true, Some(result)) = (progress.finished, progress.result.clone()) {
                 view! {
-                    <h2>{t(lang, "import.done")}</h2>
+                    <h2>{tr!(lang, "import-done")}</h2>
                     <Counts preview=result />
                     <div class="form-actions">
-                        <a class="button button-primary" href="/contacts">{t(lang, "import.to_contacts")}</a>
+                        <a class="button button-primary" href="/contacts">{tr!(lang, "import-to-contacts")}</a>
                         <button type="button" class="button" on:click=move |_| reset()>
-                            {t(lang, "import.another")}
+                            {tr!(lang, "import-another")}
                         </button>
                     </div>
                 }
                     .into_any()
             } else {
                 view! {
-                    <h2>{t(lang, "import.writing")}</h2>
+                    <h2>{tr!(lang, "import-writing")}</h2>
                     <progress class="progress" max=progress.total.max(1) value=progress.done>
                         {format!("{percent}%")}
                     </progress>
                     <p class="muted" role="status">
-                        {format!("{} / {} {}", progress.done, progress.total, t(lang, "import.rows_written"))}
+                        {format!("{} / {} {}", progress.done, progress.total, tr!(lang, "import-rows-written"))}
                     </p>
                 }
                     .into_any()

@@ -4,7 +4,6 @@ use leptos_meta::Title;
 
 use crate::api::auth::Login;
 use crate::components::{action_field_errors, action_message, use_lang, TextField};
-use crate::i18n::t;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -13,13 +12,13 @@ pub fn LoginPage() -> impl IntoView {
     let errors = action_field_errors(login.value());
     let general = action_message(lang, login.value());
     view! {
-        <Title text=t(lang, "login.title") />
+        <Title text=tr!(lang, "login-title") />
         <section class="card login-card">
-            <h1>{t(lang, "login.title")}</h1>
-            <p class="muted">{t(lang, "app.tagline")}</p>
+            <h1>{tr!(lang, "login-title")}</h1>
+            <p class="muted">{tr!(lang, "app-tagline")}</p>
             <ActionForm action=login>
                 <TextField
-                    label=t(lang, "login.email")
+                    label=tr!(lang, "login-email")
                     name="email"
                     field="email"
                     errors
@@ -28,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="username"
                 />
                 <TextField
-                    label=t(lang, "login.password")
+                    label=tr!(lang, "login-password")
                     name="password"
                     field="password"
                     errors
@@ -40,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                     {general}
                 </p>
                 <button type="submit" class="button button-primary" disabled=move || login.pending().get()>
-                    {t(lang, "login.submit")}
+                    {tr!(lang, "login-submit")}
                 </button>
             </ActionForm>
         </section>

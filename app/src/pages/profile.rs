@@ -7,18 +7,6 @@ use crate::api::profile::ChangePassword;
 use crate::components::{
     action_field_errors, action_message, use_lang, use_user, RoleChip, TextField,
 };
-use crate::domain::password::PASSWORD_CODES;
-use crate::domain::FieldError;
-use crate::i18n::{t, Lang};
-
-/// A password rule's code (`password.too_short`, …) in the user's language; other text as it is.
-pub fn word_password_error(lang: Lang, message: &str) -> String {
-    PASSWORD_CODES
-        .iter()
-        .find(|code| **code == message)
-        .map(|code| t(lang, code).to_string())
-        .unwrap_or_else(|| message.to_string())
-}
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -26,14 +14,7 @@ pub fn ProfilePage() -> impl IntoView {
     let me = use_user();
     let change = ServerAction::<ChangePassword>::new();
     let form = NodeRef::<Form>::new();
-    let raw_errors = action_field_errors(change.value());
-    let errors = Signal::derive(move || {
-        raw_errors
-            .get()
-            .into_iter()
-            .map(|e| FieldError::new(&e.field, word_password_error(lang, &e.message)))
-            .collect::<Vec<_>>()
-    });
+    let errors = action_field_errors(change.value());
     let message = action_message(lang, change.value());
     let done = move || matches!(change.value().get(), Some(Ok(())));
     Effect::new(move |_| {
@@ -45,9 +26,9 @@ pub fn ProfilePage() -> impl IntoView {
     });
 
     view! {
-        <Title text=t(lang, "profile.title") />
-        <h1>{t(lang, "profile.title")}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Title text=tr!(lang, "profile-title") />
+        <h1>{tr!(lang, "profile-title")}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 let user = me.await.ok().flatten();
                 #[cfg(feature = "ssr")]
@@ -68,11 +49,11 @@ pub fn ProfilePage() -> impl IntoView {
             })}
         </Suspense>
         <section class="card">
-            <h2>{t(lang, "profile.change_password")}</h2>
-            <p class="muted">{t(lang, "profile.password_hint")}</p>
+            <h2>{tr!(lang, "profile-change-password")}</h2>
+            <p class="muted">{tr!(lang, "profile-password-hint")}</p>
             <ActionForm action=change node_ref=form attr:class="form" attr:id="password-form">
                 <TextField
-                    label=t(lang, "profile.current_password")
+                    label=tr!(lang, "profile-current-password")
                     name="input[current_password]"
                     field="current_password"
                     errors
@@ -81,7 +62,7 @@ pub fn ProfilePage() -> impl IntoView {
                     required=true
                 />
                 <TextField
-                    label=t(lang, "profile.new_password")
+                    label=tr!(lang, "profile-new-password")
                     name="input[new_password]"
                     field="new_password"
                     errors
@@ -90,7 +71,7 @@ pub fn ProfilePage() -> impl IntoView {
                     required=true
                 />
                 <TextField
-                    label=t(lang, "profile.new_password_repeat")
+                    label=tr!(lang, "profile-new-password-repeat")
                     name="input[new_password_repeat]"
                     field="new_password_repeat"
                     errors
@@ -100,10 +81,10 @@ pub fn ProfilePage() -> impl IntoView {
                 />
                 <p class="form-error" role="alert">{message}</p>
                 <p class="form-success" role="status">
-                    {move || done().then(|| t(lang, "profile.password_changed"))}
+                    {move || done().then(|| tr!(lang, "profile-password-changed"))}
                 </p>
                 <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
-                    {t(lang, "profile.change_password")}
+                    {tr!(lang, "profile-change-password")}
                 </button>
             </ActionForm>
         </section>

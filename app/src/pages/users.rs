@@ -54,8 +54,8 @@ pub fn UsersPage() -> impl IntoView {
         .collect::<Vec<_>>();
 
     view! {
-        <Title text=t(lang, "users.title") />
-        <Suspense fallback=move || view! { <p class="muted">{t(lang, "common.loading")}</p> }>
+        <Title text=tr!(lang, "users-title") />
+        <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || {
                 let roles = roles.clone();
                 Suspend::new(async move {
@@ -69,17 +69,17 @@ pub fn UsersPage() -> impl IntoView {
                         Ok(list) => {
                             let count = list.len();
                             view! {
-                                <h1>{t(lang, "users.title")}</h1>
+                                <h1>{tr!(lang, "users-title")}</h1>
                                 <p class="form-error" role="alert">{row_error}</p>
                                 <div class="table-wrap card">
                                     <table class="table">
-                                        <caption class="table-count">{format!("{count} {}", t(lang, "users.count"))}</caption>
+                                        <caption class="table-count">{format!("{count} {}", tr!(lang, "users-count"))}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col">{t(lang, "users.name")}</th>
-                                                <th scope="col">{t(lang, "users.email")}</th>
-                                                <th scope="col">{t(lang, "users.role")}</th>
-                                                <th scope="col">{t(lang, "users.state")}</th>
+                                                <th scope="col">{tr!(lang, "users-name")}</th>
+                                                <th scope="col">{tr!(lang, "users-email")}</th>
+                                                <th scope="col">{tr!(lang, "users-role")}</th>
+                                                <th scope="col">{tr!(lang, "users-state")}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -90,12 +90,12 @@ pub fn UsersPage() -> impl IntoView {
                                                     let role_options = roles.clone();
                                                     view! {
                                                         <tr class:inactive=!user.active>
-                                                            <td data-label=t(lang, "users.name")>
+                                                            <td data-label=tr!(lang, "users-name")>
                                                                 {user.name.clone()}
-                                                                {is_me.then(|| view! { <span class="muted">" (" {t(lang, "users.you")} ")"</span> })}
+                                                                {is_me.then(|| view! { <span class="muted">" (" {tr!(lang, "users-you")} ")"</span> })}
                                                             </td>
-                                                            <td data-label=t(lang, "users.email")>{user.email.clone()}</td>
-                                                            <td data-label=t(lang, "users.role")>
+                                                            <td data-label=tr!(lang, "users-email")>{user.email.clone()}</td>
+                                                            <td data-label=tr!(lang, "users-role")>
                                                                 {if is_me {
                                                                     view! { <RoleChip role=user.role /> }.into_any()
                                                                 } else {
@@ -103,7 +103,7 @@ pub fn UsersPage() -> impl IntoView {
                                                                         <ActionForm action=set_role attr:class="inline-form row-form">
                                                                             <input type="hidden" name="user_id" value=user.id />
                                                                             <label class="visually-hidden" for=format!("role-{}", user.id)>
-                                                                                {t(lang, "users.role")}
+                                                                                {tr!(lang, "users-role")}
                                                                             </label>
                                                                             <select name="role" id=format!("role-{}", user.id)>
                                                                                 {role_options
@@ -115,23 +115,23 @@ pub fn UsersPage() -> impl IntoView {
                                                                                     .collect_view()}
                                                                             </select>
                                                                             <button type="submit" class="button button-small">
-                                                                                {t(lang, "users.change_role")}
+                                                                                {tr!(lang, "users-change-role")}
                                                                             </button>
                                                                         </ActionForm>
                                                                     }
                                                                         .into_any()
                                                                 }}
                                                             </td>
-                                                            <td data-label=t(lang, "users.state")>
+                                                            <td data-label=tr!(lang, "users-state")>
                                                                 <span class=if user.active { "chip chip-open" } else { "chip chip-cancelled" }>
-                                                                    {t(lang, if user.active { "users.active" } else { "users.inactive" })}
+                                                                    {t(lang, if user.active { k!("users-active") } else { k!("users-inactive") })}
                                                                 </span>
                                                                 {(!is_me).then(|| view! {
                                                                     <ActionForm action=set_active attr:class="inline-form">
                                                                         <input type="hidden" name="user_id" value=user.id />
                                                                         <input type="hidden" name="active" value=(!user.active).to_string() />
                                                                         <button type="submit" class="button button-small button-quiet">
-                                                                            {t(lang, if user.active { "users.deactivate" } else { "users.activate" })}
+                                                                            {t(lang, if user.active { k!("users-deactivate") } else { k!("users-activate") })}
                                                                         </button>
                                                                     </ActionForm>
                                                                 })}
@@ -144,19 +144,19 @@ pub fn UsersPage() -> impl IntoView {
                                     </table>
                                 </div>
                                 <section class="card">
-                                    <h2>{t(lang, "users.add")}</h2>
+                                    <h2>{tr!(lang, "users-add")}</h2>
                                     <ActionForm action=add node_ref=form attr:class="form">
                                         <div class="form-row">
-                                            <TextField label=t(lang, "users.name") name="input[name]" field="name" errors required=true />
-                                            <TextField label=t(lang, "users.email") name="input[email]" field="email" errors input_type="email" required=true />
+                                            <TextField label=tr!(lang, "users-name") name="input[name]" field="name" errors required=true />
+                                            <TextField label=tr!(lang, "users-email") name="input[email]" field="email" errors input_type="email" required=true />
                                         </div>
                                         <div class="form-row">
-                                            <SelectField label=t(lang, "users.role") name="input[role]" field="role" errors options=roles.clone() value="sales" />
-                                            <TextField label=t(lang, "users.password") name="input[password]" field="password" errors input_type="password" autocomplete="new-password" required=true />
+                                            <SelectField label=tr!(lang, "users-role") name="input[role]" field="role" errors options=roles.clone() value="sales" />
+                                            <TextField label=tr!(lang, "users-password") name="input[password]" field="password" errors input_type="password" autocomplete="new-password" required=true />
                                         </div>
                                         <p class="form-error" role="alert">{add_error}</p>
                                         <button type="submit" class="button button-primary" disabled=move || add.pending().get()>
-                                            {t(lang, "users.add")}
+                                            {tr!(lang, "users-add")}
                                         </button>
                                     </ActionForm>
                                 </section>

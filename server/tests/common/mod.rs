@@ -97,3 +97,19 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         _dir: dir,
     }
 }
+
+/// A server function's error body in the words the English UI shows: one "field: message" line per
+/// field for validation errors, the message itself otherwise (the wire carries message codes).
+#[allow(dead_code)]
+pub fn worded(body: &str) -> String {
+    use app::error::AppError;
+    match serde_json::from_str::<AppError>(body) {
+        Ok(AppError::Validation(errors)) | Ok(AppError::Retype { errors, .. }) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Ok(other) => other.to_string(),
+        Err(_) => body.to_string(),
+    }
+}

@@ -6,7 +6,7 @@ use crate::api::dto::{
     ActivityDto, AgendaLine, CommentDto, EventDetail, EventForm, EventSummary, TimelineEntry,
 };
 use crate::domain::{format_local_datetime, local_to_utc, AgendaItem, EventInput, EventKind, Role};
-use crate::i18n::{format_instant, format_local, relative, t, Lang};
+use crate::i18n::{format_instant, format_local, relative, Lang};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::event;
 use crate::ssr::markdown::to_safe_html;
@@ -20,8 +20,8 @@ pub fn tz_of(model: &event::Model) -> Tz {
 /// Where it happens, in words: the venue, "Online", or "Venue + online".
 pub fn place(lang: Lang, model: &event::Model) -> String {
     match (model.kind, &model.venue_name) {
-        (EventKind::Online, _) | (_, None) => t(lang, "place.online").to_string(),
-        (EventKind::Hybrid, Some(venue)) => t(lang, "place.hybrid").replace("{venue}", venue),
+        (EventKind::Online, _) | (_, None) => tr!(lang, "place-online").to_string(),
+        (EventKind::Hybrid, Some(venue)) => tr!(lang, "place-hybrid", venue = venue),
         (EventKind::OnSite, Some(venue)) => venue.clone(),
     }
 }
@@ -89,13 +89,13 @@ pub fn event_detail(
         }
     };
     if let Some(d) = model.nomination_deadline_local {
-        point("timeline.nominations", d);
+        point(k!("timeline-nominations"), d);
     }
     if let Some(d) = model.rsvp_deadline_local {
-        point("timeline.rsvp", d);
+        point(k!("timeline-rsvp"), d);
     }
-    point("timeline.start", model.starts_local);
-    point("timeline.end", model.ends_local);
+    point(k!("timeline-start"), model.starts_local);
+    point(k!("timeline-end"), model.ends_local);
     timeline.sort_by_key(|(instant, _)| *instant);
 
     let status = model.status;

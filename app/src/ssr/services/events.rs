@@ -169,9 +169,7 @@ impl EventService {
             .await?
             .ok_or(AppError::NotFound)?;
         if !existing.status.is_editable() {
-            return Err(AppError::Conflict(
-                "A cancelled event cannot be edited.".into(),
-            ));
+            return Err(AppError::Conflict(msg!("event-cancelled-read-only")));
         }
         if existing.version != version {
             let who = match existing.updated_by {
@@ -181,11 +179,10 @@ impl EventService {
                     .map(|u| u.name),
                 None => None,
             };
-            return Err(AppError::Conflict(format!(
-                "{} saved this event after you opened the form. Reload the page to see their \
-                 changes, then make yours again.",
-                who.unwrap_or_else(|| "Someone else".into())
-            )));
+            return Err(AppError::Conflict(match who {
+                Some(who) => msg!("event-saved-meanwhile", who = who),
+                None => msg!("event-saved-meanwhile-someone"),
+            }));
         }
         let before = loggable_fields(&existing);
         let mut active = existing.clone().into_active_model();
@@ -236,11 +233,11 @@ impl EventService {
         let existing = Self::find(db, id).await?;
         let current = existing.status;
         if !current.can_become(next) {
-            return Err(AppError::Conflict(format!(
-                "An event that is {} cannot become {}.",
-                current.as_str(),
-                next.as_str()
-            )));
+            return Err(AppError::Conflict(
+                msg!("event-transition-refused")
+                    .label("from", current.label_id())
+                    .label("to", next.label_id()),
+            ));
         }
         let txn = crate::ssr::db::begin_write(db).await?;
         // only move from the state we read: a concurrent change makes this a no-op, not a lost update
@@ -258,9 +255,7 @@ impl EventService {
             .exec(&txn)
             .await?;
         if result.rows_affected != 1 {
-            return Err(AppError::Conflict(
-                "Someone else changed this event's status just now. Please reload.".into(),
-            ));
+            return Err(AppError::Conflict(msg!("event-status-changed-meanwhile")));
         }
         activity::ActiveModel {
             event_id: Set(id),
@@ -287,12 +282,12 @@ impl EventService {
     ) -> Result<comment::Model, AppError> {
         let body = body.trim();
         if body.is_empty() {
-            return Err(AppError::field("body", "Comment is required."));
+            return Err(AppError::field("body", msg!("comment-required")));
         }
         if body.chars().count() > MAX_COMMENT_CHARS {
             return Err(AppError::field(
                 "body",
-                format!("Comment must be at most {MAX_COMMENT_CHARS} characters."),
+                msg!("comment-too-long", max = MAX_COMMENT_CHARS),
             ));
         }
         Self::find(db, event_id).await?;

@@ -128,15 +128,8 @@ async fn changed_meanwhile<C: ConnectionTrait>(
         .map(|g| g.state)
         .unwrap_or(NominationState::Withdrawn);
     Ok(AppError::Conflict(match now_state {
-        NominationState::Withdrawn => {
-            "The rep withdrew this nomination just now. Reload the page to see the guest list."
-                .into()
-        }
-        other => format!(
-            "Marketing has just decided on this nomination (it is now {}). Reload the page to see \
-             the decision.",
-            other.as_str()
-        ),
+        NominationState::Withdrawn => msg!("nomination-withdrawn-meanwhile"),
+        other => msg!("nomination-decided-meanwhile").label("state", other.label_id()),
     }))
 }
 
@@ -157,12 +150,9 @@ impl GuestListService {
             .one(db)
             .await?
             .filter(|u| u.role == Role::Sales.as_str())
-            .ok_or_else(|| AppError::field("user_id", "Quotas are for sales reps."))?;
+            .ok_or_else(|| AppError::field("user_id", msg!("quota-sales-only")))?;
         if seats < 0 || seats > event.capacity as i64 * 10 {
-            return Err(AppError::field(
-                "seats",
-                "Seats must be a whole number from 0 to ten times the capacity.",
-            ));
+            return Err(AppError::field("seats", msg!("quota-seats-range")));
         }
         let seats = seats as u32;
         let txn = crate::ssr::db::begin_write(db).await?;
@@ -176,10 +166,7 @@ impl GuestListService {
         if seats < used {
             return Err(AppError::field(
                 "seats",
-                format!(
-                    "{} already holds {used} seats with nominations; seats cannot be fewer.",
-                    rep.name
-                ),
+                msg!("quota-below-used", rep = &rep.name, used = used),
             ));
         }
         let before = existing
@@ -205,9 +192,7 @@ impl GuestListService {
                 .await
                 .map_err(|e| {
                     if is_unique_violation(&e) {
-                        AppError::Conflict(
-                            "Someone else set this rep's seats just now. Reload the page.".into(),
-                        )
+                        AppError::Conflict(msg!("quota-set-meanwhile"))
                     } else {
                         e.into()
                     }
@@ -270,10 +255,10 @@ impl GuestListService {
         if let Some(existing) = taken {
             return Err(AppError::field(
                 "email",
-                format!(
-                    "{} is already in the directory as {}: choose them from the list.",
-                    existing.email,
-                    contact_name(&existing)
+                msg!(
+                    "contact-in-directory",
+                    email = &existing.email,
+                    name = contact_name(&existing)
                 ),
             ));
         }
@@ -291,7 +276,7 @@ impl GuestListService {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::field("email", "A contact with this email already exists.")
+                AppError::field("email", msg!("contact-email-taken"))
             } else {
                 e.into()
             }
@@ -318,14 +303,11 @@ impl GuestListService {
             .lock_exclusive()
             .one(db)
             .await?
-            .ok_or_else(|| AppError::field("contact_id", "Choose a contact from the list."))?;
+            .ok_or_else(|| AppError::field("contact_id", msg!("contact-choose")))?;
         if person.unsubscribed_at.is_some() {
             return Err(AppError::field(
                 "contact_id",
-                format!(
-                    "{} has unsubscribed from invitations and cannot be nominated.",
-                    contact_name(&person)
-                ),
+                msg!("nominee-unsubscribed", name = contact_name(&person)),
             ));
         }
         match Nominee::of(person.owner_id, actor.id) {
@@ -338,10 +320,10 @@ impl GuestListService {
                     .unwrap_or_default();
                 return Err(AppError::field(
                     "contact_id",
-                    format!(
-                        "{} belongs to {owner_name}: only {owner_name} can nominate them (marketing \
-                         can reassign the contact).",
-                        contact_name(&person)
+                    msg!(
+                        "nominee-owned-by",
+                        name = contact_name(&person),
+                        owner = &owner_name
                     ),
                 ));
             }
@@ -354,9 +336,9 @@ impl GuestListService {
                     .exec(db)
                     .await?;
                 if claimed.rows_affected != 1 {
-                    return Err(AppError::Conflict(format!(
-                        "Another rep has just taken {} as their contact. Reload the page.",
-                        contact_name(&person)
+                    return Err(AppError::Conflict(msg!(
+                        "nominee-claimed-meanwhile",
+                        name = contact_name(&person)
                     )));
                 }
             }
@@ -369,10 +351,7 @@ impl GuestListService {
         if already.is_some() {
             return Err(AppError::field(
                 "contact_id",
-                format!(
-                    "{} is already on this event's guest list.",
-                    contact_name(&person)
-                ),
+                msg!("nominee-on-list", name = contact_name(&person)),
             ));
         }
         let seats = locked_seats_of(db, event_id, actor.id).await?;
@@ -400,10 +379,7 @@ impl GuestListService {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::field(
-                    "contact_id",
-                    "This contact is already on this event's guest list.",
-                )
+                AppError::field("contact_id", msg!("contact-on-list"))
             } else {
                 e.into()
             }
@@ -448,10 +424,7 @@ impl GuestListService {
         let txn = crate::ssr::db::begin_write(db).await?;
         let found = Self::own_nomination(&txn, actor, guest_id).await?;
         if !found.state.editable_by_rep() {
-            return Err(AppError::Conflict(
-                "Marketing has already decided on this nomination; it can no longer be changed."
-                    .into(),
-            ));
+            return Err(AppError::Conflict(msg!("nomination-decided-locked")));
         }
         // written only while still undecided: a decision that slipped in makes this a no-op
         let result = guest::Entity::update_many()
@@ -502,10 +475,9 @@ impl GuestListService {
         let txn = crate::ssr::db::begin_write(db).await?;
         let found = Self::own_nomination(&txn, actor, guest_id).await?;
         if !found.state.withdrawable() {
-            return Err(AppError::Conflict(format!(
-                "This nomination is {} and can no longer be withdrawn.",
-                found.state.as_str()
-            )));
+            return Err(AppError::Conflict(
+                msg!("nomination-not-withdrawable").label("state", found.state.label_id()),
+            ));
         }
         let result = guest::Entity::update_many()
             .col_expr(
@@ -552,10 +524,7 @@ impl GuestListService {
             return Err(AppError::Forbidden);
         }
         if guest_ids.is_empty() {
-            return Err(AppError::field(
-                "guest_ids",
-                "Select at least one nomination.",
-            ));
+            return Err(AppError::field("guest_ids", msg!("decision-select-one")));
         }
         EventService::find(db, event_id).await?;
         let txn = crate::ssr::db::begin_write(db).await?;
@@ -585,12 +554,11 @@ impl GuestListService {
                 .unwrap_or_default()
         };
         if let Some(stuck) = guests.iter().find(|g| !g.state.can_be_decided_as(decision)) {
-            return Err(AppError::Conflict(format!(
-                "The nomination of {} is {} and cannot be set to {}.",
-                name(stuck),
-                stuck.state.as_str(),
-                decision.state().as_str()
-            )));
+            return Err(AppError::Conflict(
+                msg!("decision-not-allowed", name = name(stuck))
+                    .label("state", stuck.state.label_id())
+                    .label("to", decision.state().label_id()),
+            ));
         }
         let now = Utc::now();
         for found in &guests {
@@ -603,10 +571,12 @@ impl GuestListService {
                         .remove(&found.nominated_by)
                         .map(|u| u.name)
                         .unwrap_or_default();
-                    return Err(AppError::Conflict(format!(
-                        "{} no longer fits {rep}'s seats ({used} of {seats} taken): give {rep} \
-                         more seats first, or decide on another of their nominations.",
-                        name(found)
+                    return Err(AppError::Conflict(msg!(
+                        "decision-over-quota",
+                        name = name(found),
+                        rep = rep,
+                        used = used,
+                        seats = seats
                     )));
                 }
             }
@@ -622,10 +592,9 @@ impl GuestListService {
                 .exec(&txn)
                 .await?;
             if result.rows_affected != 1 {
-                return Err(AppError::Conflict(format!(
-                    "{} changed just now (the rep may have withdrawn it). Reload the page and \
-                     decide again.",
-                    name(found)
+                return Err(AppError::Conflict(msg!(
+                    "decision-changed-meanwhile",
+                    name = name(found)
                 )));
             }
             log(

@@ -226,10 +226,7 @@ impl PlanService {
             .await?
             .filter(|u| u.active);
         if owner.is_none() {
-            return Err(AppError::field(
-                "owner_id",
-                "Owner must be an active team member.",
-            ));
+            return Err(AppError::field("owner_id", msg!("owner-inactive")));
         }
         Ok(task::ActiveModel {
             event_id: Set(event_id),

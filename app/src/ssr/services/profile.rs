@@ -1,5 +1,6 @@
 //! A user's own account: changing their password (which ends their other sessions), and the
 //! administrator's `tandem user set-password`.
+use crate::domain::Msg;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::domain::password::{check_new_password, CURRENT_WRONG};
@@ -27,7 +28,7 @@ impl ProfileService {
             .ok_or(AppError::Unauthorized)?;
         let ok = auth::verify_password(change.current, Some(model.password_hash.clone())).await;
         if !ok {
-            return Err(AppError::field("current_password", CURRENT_WRONG));
+            return Err(AppError::field("current_password", Msg::new(CURRENT_WRONG)));
         }
         let mut active: user::ActiveModel = model.into();
         active.password_hash = Set(auth::hash_password(change.new).await?);
@@ -45,11 +46,7 @@ impl ProfileService {
         password: String,
     ) -> Result<String, AppError> {
         if let Err(code) = check_new_password(&password) {
-            let message = match code {
-                crate::domain::password::TOO_LONG => "Password must be at most 1024 characters.",
-                _ => "Password must be at least 10 characters.",
-            };
-            return Err(AppError::field("password", message));
+            return Err(AppError::field("password", Msg::new(code)));
         }
         let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
         let model = user::Entity::find()

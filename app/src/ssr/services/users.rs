@@ -1,4 +1,5 @@
 //! Team members: sign-in, adding users, roles and deactivation.
+use crate::domain::Msg;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -13,7 +14,7 @@ use crate::ssr::entities::user;
 
 pub struct UserService;
 
-pub const BAD_LOGIN: &str = "Email or password is not correct.";
+pub const BAD_LOGIN: &str = k!("login-bad");
 
 fn to_dto(model: &user::Model) -> UserDto {
     UserDto {
@@ -34,10 +35,7 @@ impl UserService {
             .await?
             .is_some();
         if exists {
-            return Err(AppError::field(
-                "email",
-                "A user with this email already exists.",
-            ));
+            return Err(AppError::field("email", msg!("user-email-taken")));
         }
         let model = user::ActiveModel {
             email: Set(new.email.as_str().to_string()),
@@ -89,7 +87,7 @@ impl UserService {
             Some(model) if ok && model.active => {
                 CurrentUser::from_model(&model).ok_or(AppError::Internal)
             }
-            _ => Err(AppError::field("password", BAD_LOGIN)),
+            _ => Err(AppError::field("password", Msg::new(BAD_LOGIN))),
         }
     }
 
@@ -117,9 +115,7 @@ impl UserService {
         }
         if actor.id == user_id {
             // an admin who demotes or locks out themselves may leave nobody to undo it
-            return Err(AppError::Conflict(
-                "You cannot change your own role or deactivate yourself.".into(),
-            ));
+            return Err(AppError::Conflict(msg!("user-not-yourself")));
         }
         user::Entity::find_by_id(user_id)
             .one(db)

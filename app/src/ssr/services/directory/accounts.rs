@@ -200,10 +200,7 @@ impl AccountService {
         // SQLite lower() folds ASCII only: compare the candidates once more in Rust
         let candidates = same.all(db).await?;
         if candidates.iter().any(|a| a.name.to_lowercase() == wanted) {
-            errors.push(FieldError::new(
-                "name",
-                "An account with this name already exists.",
-            ));
+            errors.push(FieldError::new("name", msg!("account-name-taken")));
         }
         if let Err(err) = check_owner(db, draft.owner_id).await {
             errors.extend(err.field_errors());
@@ -340,7 +337,7 @@ impl AccountService {
 /// saved the same name in between): the user reads the same message as from the check.
 fn name_taken(err: sea_orm::DbErr) -> AppError {
     if crate::ssr::db::is_unique_violation(&err) {
-        AppError::field("name", "An account with this name already exists.")
+        AppError::field("name", msg!("account-name-taken"))
     } else {
         err.into()
     }

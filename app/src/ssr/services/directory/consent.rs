@@ -105,14 +105,10 @@ impl ConsentService {
         let mut active = existing.into_active_model();
         let action = match decision.change {
             ConsentChange::Unsubscribe if unsubscribed => {
-                return Err(AppError::Conflict(
-                    "This contact is unsubscribed already. Reload the page to see how.".into(),
-                ))
+                return Err(AppError::Conflict(msg!("consent-already-unsubscribed")))
             }
             ConsentChange::Resubscribe if !unsubscribed => {
-                return Err(AppError::Conflict(
-                    "This contact is subscribed already. Reload the page.".into(),
-                ))
+                return Err(AppError::Conflict(msg!("consent-already-subscribed")))
             }
             ConsentChange::Unsubscribe => {
                 active.unsubscribed_at = Set(Some(now));

@@ -276,10 +276,7 @@ impl ContactService {
             duplicate = duplicate.filter(contact::Column::Id.ne(id));
         }
         if duplicate.one(db).await?.is_some() {
-            errors.push(FieldError::new(
-                "email",
-                "A contact with this email already exists.",
-            ));
+            errors.push(FieldError::new("email", msg!("contact-email-taken")));
         }
         if let Some(account_id) = draft.account_id {
             if account::Entity::find_by_id(account_id)
@@ -287,10 +284,7 @@ impl ContactService {
                 .await?
                 .is_none()
             {
-                errors.push(FieldError::new(
-                    "account_id",
-                    "Account must be chosen from the list.",
-                ));
+                errors.push(FieldError::new("account_id", msg!("account-choose")));
             }
         }
         if let Err(err) = check_owner(db, draft.owner_id).await {
@@ -336,7 +330,7 @@ impl ContactService {
         Self::apply(&mut active, &draft);
         let model = active.insert(db).await.map_err(|err| {
             if is_unique_violation(&err) {
-                AppError::field("email", "A contact with this email already exists.")
+                AppError::field("email", msg!("contact-email-taken"))
             } else {
                 err.into()
             }
@@ -365,7 +359,7 @@ impl ContactService {
         // consent is not touched here: only the contact or an admin changes it (`ConsentService`)
         active.update(db).await.map_err(|err| {
             if is_unique_violation(&err) {
-                AppError::field("email", "A contact with this email already exists.")
+                AppError::field("email", msg!("contact-email-taken"))
             } else {
                 err.into()
             }

@@ -1,5 +1,6 @@
 //! CSV import: `plan` reads the file and works out what it would do without writing; `write`
 //! stores a plan in one transaction, in chunks, reporting progress.
+use crate::domain::Msg;
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -81,15 +82,12 @@ fn read_file(text: &str) -> Result<ParsedFile, AppError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(AppError::field(
             "file",
-            format!(
-                "The file is larger than {} MB. Split it into smaller files.",
-                MAX_IMPORT_BYTES / (1024 * 1024)
-            ),
+            msg!("import-too-large", mb = MAX_IMPORT_BYTES / (1024 * 1024)),
         ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(AppError::field("file", "The file is empty."));
+        return Err(AppError::field("file", msg!("import-empty")));
     }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(detect_separator(text))
@@ -98,7 +96,7 @@ fn read_file(text: &str) -> Result<ParsedFile, AppError> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|_| AppError::field("file", "The first line (the column names) cannot be read."))?
+        .map_err(|_| AppError::field("file", msg!("import-header-unreadable")))?
         .clone();
     let mut columns: HashMap<usize, ImportColumn> = HashMap::new();
     let mut names: HashMap<ImportColumn, String> = HashMap::new();
@@ -121,10 +119,7 @@ fn read_file(text: &str) -> Result<ParsedFile, AppError> {
     if !missing.is_empty() {
         return Err(AppError::field(
             "file",
-            format!(
-                "The file has no column {}. The first line must name the columns, e.g. first_name, last_name, email (or Vorname, Nachname, E-Mail).",
-                missing.join(", ")
-            ),
+            msg!("import-missing-columns", columns = missing.join(", ")),
         ));
     }
     let mut rows = Vec::new();
@@ -136,7 +131,7 @@ fn read_file(text: &str) -> Result<ParsedFile, AppError> {
                 let line = err.position().map(|p| p.line()).unwrap_or(0);
                 return Err(AppError::field(
                     "file",
-                    format!("Line {line} cannot be read as CSV."),
+                    msg!("import-line-unreadable", line = line),
                 ));
             }
         };
@@ -147,9 +142,7 @@ fn read_file(text: &str) -> Result<ParsedFile, AppError> {
         if rows.len() >= MAX_IMPORT_ROWS {
             return Err(AppError::field(
                 "file",
-                format!(
-                    "The file has more than {MAX_IMPORT_ROWS} rows. Split it into smaller files."
-                ),
+                msg!("import-too-many-rows", max = MAX_IMPORT_ROWS),
             ));
         }
         let cells = columns
@@ -295,7 +288,7 @@ impl ImportService {
         for row in &rows {
             preview.rows += 1;
             let cell = |column: ImportColumn| row.cells.get(&column).cloned().unwrap_or_default();
-            let mut problems: Vec<(ImportColumn, String)> = Vec::new();
+            let mut problems: Vec<(ImportColumn, Msg)> = Vec::new();
 
             let draft = ContactDraft::parse(&ContactInput {
                 first_name: cell(ImportColumn::FirstName),
@@ -328,18 +321,11 @@ impl ImportService {
                         Some(*id)
                     }
                     Some((_, true)) => {
-                        problems.push((
-                            ImportColumn::OwnerEmail,
-                            "Sales reps import contacts for themselves: leave the owner empty."
-                                .into(),
-                        ));
+                        problems.push((ImportColumn::OwnerEmail, msg!("import-owner-self")));
                         None
                     }
                     _ => {
-                        problems.push((
-                            ImportColumn::OwnerEmail,
-                            "No active team member has this email.".into(),
-                        ));
+                        problems.push((ImportColumn::OwnerEmail, msg!("import-owner-unknown")));
                         None
                     }
                 }
@@ -383,7 +369,7 @@ impl ImportService {
                 if let Some(first_line) = seen_emails.get(draft.email.as_str()) {
                     problems.push((
                         ImportColumn::Email,
-                        format!("This email already appears on line {first_line}."),
+                        msg!("import-duplicate-email", line = *first_line),
                     ));
                 } else {
                     seen_emails.insert(draft.email.as_str().to_string(), row.line);
@@ -391,11 +377,7 @@ impl ImportService {
             }
             if let Some(existing) = existing {
                 if !can_edit_directory(actor.role, actor.id, existing.owner_id) {
-                    problems.push((
-                        ImportColumn::Email,
-                        "This contact belongs to another rep; only they or marketing can change it."
-                            .into(),
-                    ));
+                    problems.push((ImportColumn::Email, msg!("import-foreign-contact")));
                 }
             }
 
@@ -546,10 +528,7 @@ impl ImportService {
                 .await
                 .map_err(|err| {
                     if is_unique_violation(&err) {
-                        AppError::Conflict(
-                            "Someone added one of these contacts meanwhile. Please preview the file again."
-                                .into(),
-                        )
+                        AppError::Conflict(msg!("import-added-meanwhile"))
                     } else {
                         err.into()
                     }
@@ -605,7 +584,7 @@ mod tests {
         let err = read_file("Vorname;Nachname\nJana;Krüger").unwrap_err();
         let fields = err.field_errors();
         assert_eq!(fields[0].field, "file");
-        assert!(fields[0].message.contains("email"));
+        assert!(fields[0].message.to_string().contains("email"));
     }
 
     #[test]

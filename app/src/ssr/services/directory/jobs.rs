@@ -152,13 +152,13 @@ mod tests {
     async fn an_import_that_fails_says_why() {
         let actor = someone(9);
         let job_id = run(actor.id, 3, |_| async {
-            Err(AppError::Conflict("someone added one meanwhile".into()))
+            Err(AppError::Conflict(msg!("import-added-meanwhile")))
         });
         let status = finished(&actor, job_id).await;
         assert!(status.failed);
         assert_eq!(
             status.error,
-            Some(AppError::Conflict("someone added one meanwhile".into()))
+            Some(AppError::Conflict(msg!("import-added-meanwhile")))
         );
     }
 }

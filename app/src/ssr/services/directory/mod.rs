@@ -57,10 +57,7 @@ async fn check_owner(db: &DatabaseConnection, owner_id: Option<i32>) -> Result<(
     if let Some(id) = owner_id {
         let found = user::Entity::find_by_id(id).one(db).await?;
         if !found.is_some_and(|u| u.active) {
-            return Err(AppError::field(
-                "owner_id",
-                "Owner must be an active team member.",
-            ));
+            return Err(AppError::field("owner_id", msg!("owner-inactive")));
         }
     }
     Ok(())
