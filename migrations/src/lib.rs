@@ -9,6 +9,7 @@ mod m20261127_000005_create_guest_list;
 mod m20261127_000006_contact_consent;
 mod m20261127_000007_concurrency;
 mod m20261127_000008_session_activity;
+mod m20261127_000009_invitations;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_contact_consent::Migration),
             Box::new(m20261127_000007_concurrency::Migration),
             Box::new(m20261127_000008_session_activity::Migration),
+            Box::new(m20261127_000009_invitations::Migration),
         ]
     }
 }

@@ -87,6 +87,7 @@ pub fn answer_key(answer: crate::domain::Answer) -> &'static str {
         Answer::Accepted => k!("contacts-answer-accepted"),
         Answer::Declined => k!("contacts-answer-declined"),
         Answer::None => k!("contacts-answer-none"),
+        Answer::Waitlisted => k!("contacts-answer-waitlisted"),
     }
 }
 

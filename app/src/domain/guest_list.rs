@@ -131,7 +131,7 @@ pub enum InvitationState {
     Viewed,
 }
 
-/// The guest's answer: `none → accepted | declined`.
+/// The guest's answer: `none → accepted | declined | waitlisted` (an accept when the event is full).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
@@ -142,6 +142,9 @@ pub enum Answer {
     Accepted,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "declined"))]
     Declined,
+    /// accepted when the event was full: on the waitlist, promoted when a seat frees up
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "waitlisted"))]
+    Waitlisted,
 }
 
 impl InvitationState {
@@ -160,6 +163,7 @@ impl Answer {
             Answer::None => "none",
             Answer::Accepted => "accepted",
             Answer::Declined => "declined",
+            Answer::Waitlisted => "waitlisted",
         }
     }
 }

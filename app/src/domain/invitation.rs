@@ -1,0 +1,212 @@
+//! Invitations, answers and the outbox: who may be invited, when a guest may still answer, where
+//! an accept lands (a seat or the waitlist), and how often a failed email is tried again.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Answer, EventStatus, Msg, NominationState};
+
+/// An email's way through the outbox: `queued → sent | failed | cancelled`; failed and cancelled
+/// messages can be queued again by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum OutboxState {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "queued"))]
+    Queued,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sent"))]
+    Sent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
+    Failed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
+    Cancelled,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+            OutboxState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            OutboxState::Queued => k!("outbox-state-queued"),
+            OutboxState::Sent => k!("outbox-state-sent"),
+            OutboxState::Failed => k!("outbox-state-failed"),
+            OutboxState::Cancelled => k!("outbox-state-cancelled"),
+        }
+    }
+
+    pub fn can_retry(self) -> bool {
+        matches!(self, OutboxState::Failed | OutboxState::Cancelled)
+    }
+
+    pub fn can_cancel(self) -> bool {
+        self == OutboxState::Queued
+    }
+}
+
+/// After this many failed attempts a message is marked failed with its last error.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// How long to wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, … at most 1 h.
+pub fn retry_delay(attempts: i32) -> Duration {
+    let doubling = attempts.clamp(1, 12) - 1;
+    Duration::seconds((30_i64 << doubling).min(3600))
+}
+
+/// Why an approved guest is not invited; the page words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteBlock {
+    /// only approved nominations are invited
+    NotApproved,
+    /// the invitation went out already
+    AlreadyInvited,
+    /// the contact unsubscribed: never invited
+    Unsubscribed,
+}
+
+impl InviteBlock {
+    pub fn label_id(self) -> &'static str {
+        match self {
+            InviteBlock::NotApproved => k!("invite-block-not-approved"),
+            InviteBlock::AlreadyInvited => k!("invite-block-already-invited"),
+            InviteBlock::Unsubscribed => k!("invite-block-unsubscribed"),
+        }
+    }
+}
+
+/// Whether a guest can be invited now.
+pub fn invite_block(
+    state: NominationState,
+    invited: bool,
+    unsubscribed: bool,
+) -> Option<InviteBlock> {
+    if state != NominationState::Approved {
+        Some(InviteBlock::NotApproved)
+    } else if unsubscribed {
+        Some(InviteBlock::Unsubscribed)
+    } else if invited {
+        Some(InviteBlock::AlreadyInvited)
+    } else {
+        None
+    }
+}
+
+/// Invitations go out only while the event is open.
+pub fn invitations_refusal(status: EventStatus) -> Option<Msg> {
+    (status != EventStatus::Open).then(|| msg!("invite-event-not-open"))
+}
+
+/// Whether a guest may (still) answer: the event is open and the RSVP deadline has not passed.
+pub fn answer_refusal(
+    status: EventStatus,
+    rsvp_deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<Msg> {
+    match status {
+        EventStatus::Cancelled => Some(msg!("rsvp-event-cancelled")),
+        EventStatus::Closed | EventStatus::Draft => Some(msg!("rsvp-closed")),
+        EventStatus::Open if rsvp_deadline.is_some_and(|d| now > d) => {
+            Some(msg!("rsvp-deadline-passed"))
+        }
+        EventStatus::Open => None,
+    }
+}
+
+/// Where an accept lands: a seat while fewer than `capacity` guests have accepted, else the
+/// waitlist.
+pub fn accept_lands_on(accepted: u64, capacity: i32) -> Answer {
+    if accepted < capacity.max(0) as u64 {
+        Answer::Accepted
+    } else {
+        Answer::Waitlisted
+    }
+}
+
+/// Whether a guest may open the video link a rep stored: only an https address.
+pub fn parse_video_url(value: &str) -> Result<Option<String>, Msg> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.chars().count() > 500 {
+        return Err(msg!("video-url-too-long"));
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .ok_or_else(|| msg!("video-url-https"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || !host.contains('.') || value.chars().any(|c| c.is_whitespace()) {
+        return Err(msg!("video-url-https"));
+    }
+    Ok(Some(value.to_string()))
+}
+
+/// The personal note a rep writes to their guest.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_attempts_wait_longer_each_time_up_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::seconds(30));
+        assert_eq!(retry_delay(2), Duration::seconds(60));
+        assert_eq!(retry_delay(4), Duration::seconds(240));
+        assert_eq!(retry_delay(MAX_ATTEMPTS), Duration::seconds(3600));
+        assert_eq!(retry_delay(40), Duration::seconds(3600));
+    }
+
+    #[test]
+    fn only_approved_guests_who_did_not_unsubscribe_are_invited_once() {
+        use NominationState::*;
+        assert_eq!(invite_block(Approved, false, false), None);
+        assert_eq!(invite_block(Approved, true, false), Some(InviteBlock::AlreadyInvited));
+        assert_eq!(invite_block(Approved, false, true), Some(InviteBlock::Unsubscribed));
+        assert_eq!(invite_block(Waitlisted, false, false), Some(InviteBlock::NotApproved));
+        assert_eq!(invite_block(Nominated, false, false), Some(InviteBlock::NotApproved));
+    }
+
+    #[test]
+    fn guests_answer_while_the_event_is_open_and_before_the_deadline() {
+        let now = Utc::now();
+        assert_eq!(answer_refusal(EventStatus::Open, None, now), None);
+        assert_eq!(
+            answer_refusal(EventStatus::Open, Some(now + Duration::hours(1)), now),
+            None
+        );
+        assert!(answer_refusal(EventStatus::Open, Some(now - Duration::hours(1)), now)
+            .unwrap()
+            .is("rsvp-deadline-passed"));
+        assert!(answer_refusal(EventStatus::Cancelled, None, now)
+            .unwrap()
+            .is("rsvp-event-cancelled"));
+        assert!(answer_refusal(EventStatus::Closed, None, now).is_some());
+    }
+
+    #[test]
+    fn an_accept_takes_a_seat_until_the_event_is_full_then_the_waitlist() {
+        assert_eq!(accept_lands_on(0, 10), Answer::Accepted);
+        assert_eq!(accept_lands_on(9, 10), Answer::Accepted);
+        assert_eq!(accept_lands_on(10, 10), Answer::Waitlisted);
+        assert_eq!(accept_lands_on(0, 0), Answer::Waitlisted);
+    }
+
+    #[test]
+    fn a_video_link_must_be_a_plain_https_address() {
+        assert_eq!(parse_video_url(""), Ok(None));
+        assert_eq!(
+            parse_video_url(" https://video.example/v/1 "),
+            Ok(Some("https://video.example/v/1".into()))
+        );
+        assert!(parse_video_url("javascript:alert(1)").is_err());
+        assert!(parse_video_url("http://video.example/v").is_err());
+        assert!(parse_video_url("https://").is_err());
+        assert!(parse_video_url("https://a b.example").is_err());
+    }
+}
