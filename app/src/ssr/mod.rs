@@ -1,7 +1,8 @@
-//! Server-only code: database, entities, services, authentication and demo data.
+//! Server-only code: database, entities, services, authentication, mail parts and demo data.
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod mail;
 pub mod markdown;
 pub mod present;
 pub mod seed;
