@@ -506,3 +506,47 @@ limit-api = Von Ihrer Adresse kamen in kurzer Zeit zu viele Anfragen. Versuchen 
     [one] { $seconds } Sekunde
    *[other] { $seconds } Sekunden
 } erneut.
+
+## Invitations, answers and the outbox
+outbox-state-queued = Wartet
+outbox-state-sent = Gesendet
+outbox-state-failed = Fehlgeschlagen
+outbox-state-cancelled = Abgebrochen
+invite-block-not-approved = nicht freigegeben
+invite-block-already-invited = schon eingeladen
+invite-block-unsubscribed = abgemeldet: wird nie eingeladen
+invite-event-not-open = Einladungen gehen nur hinaus, solange die Veranstaltung offen ist.
+rsvp-event-cancelled = Diese Veranstaltung wurde abgesagt.
+rsvp-closed = Für diese Veranstaltung sind keine Antworten mehr möglich.
+rsvp-deadline-passed = Die Antwortfrist ist abgelaufen; um Ihre Antwort zu ändern, schreiben Sie bitte Ihrer Ansprechperson.
+video-url-too-long = Der Video-Link darf höchstens 500 Zeichen haben.
+video-url-https = Der Video-Link muss eine Webadresse sein, die mit https:// beginnt.
+note-too-long = Die persönliche Nachricht darf höchstens 1000 Zeichen haben.
+touch-not-yours = Nur wer diesen Gast nominiert hat, kann die persönliche Nachricht und das Video ändern.
+outbox-not-retryable = Nur fehlgeschlagene oder abgebrochene Nachrichten können erneut gesendet werden.
+outbox-not-cancellable = Nur wartende Nachrichten können abgebrochen werden; diese ist { $state }.
+mail-greeting = Guten Tag { $name },
+mail-invite-subject = Einladung: { $title }
+mail-invite-intro = { $host } würde sich sehr freuen, Sie bei { $title } begrüßen zu dürfen.
+mail-invite-host = Ihre Ansprechperson: { $host }
+mail-invite-video = Eine Videobotschaft von { $host }
+mail-invite-answer = Bitte sagen Sie uns, ob Sie kommen können:
+mail-invite-answer-short = Ihre Antwort
+mail-invite-button = Zur Einladung antworten
+mail-link-fallback = Falls der Knopf nicht funktioniert, öffnen Sie diesen Link:
+mail-when = Wann
+mail-where = Wo
+mail-join = Online teilnehmen
+mail-unsubscribe-line = Sie erhalten diese Einladung, weil Ihre Ansprechperson in unserem Haus Sie nominiert hat.
+mail-unsubscribe-link = Keine Einladungen mehr
+mail-accepted-subject = Sie sind dabei: { $title }
+mail-accepted-body = Vielen Dank, Ihr Platz ist reserviert. Der Kalendereintrag ist beigefügt.
+mail-promoted-subject = Ein Platz für Sie: { $title }
+mail-promoted-body = Ein Platz ist frei geworden, und er gehört Ihnen: Sie stehen jetzt auf der Gästeliste. Der Kalendereintrag ist beigefügt.
+mail-waitlisted-subject = Auf der Warteliste: { $title }
+mail-waitlisted-body = Die Veranstaltung ist im Moment ausgebucht. Sie sind Nummer { $position } auf der Warteliste; wir schreiben Ihnen, sobald ein Platz frei wird.
+mail-declined-subject = Danke für Ihre Antwort: { $title }
+mail-declined-body = Vielen Dank für Ihre Nachricht. Schade, dass Sie nicht kommen können.
+mail-change-answer = Bis zur Antwortfrist können Sie Ihre Antwort hier ändern:
+contacts-answer-waitlisted = Warteliste
+mail-change-answer-invitation = Um Ihre Antwort zu ändern, nutzen Sie den Link in Ihrer Einladung.

@@ -506,3 +506,47 @@ limit-api = Too many requests came from your address in a short time. Try again 
     [one] { $seconds } second
    *[other] { $seconds } seconds
 }.
+
+## Invitations, answers and the outbox
+outbox-state-queued = Queued
+outbox-state-sent = Sent
+outbox-state-failed = Failed
+outbox-state-cancelled = Cancelled
+invite-block-not-approved = not approved
+invite-block-already-invited = invited already
+invite-block-unsubscribed = unsubscribed: never invited
+invite-event-not-open = Invitations go out only while the event is open.
+rsvp-event-cancelled = This event has been cancelled.
+rsvp-closed = Answers are closed for this event.
+rsvp-deadline-passed = The RSVP deadline has passed; to change your answer, please write to your host.
+video-url-too-long = The video link must be at most 500 characters.
+video-url-https = The video link must be a web address starting with https://.
+note-too-long = The personal note must be at most 1000 characters.
+touch-not-yours = Only the rep who nominated this guest can change the personal note and video.
+outbox-not-retryable = Only failed or cancelled messages can be sent again.
+outbox-not-cancellable = Only queued messages can be cancelled; this one is { $state }.
+mail-greeting = Dear { $name },
+mail-invite-subject = Invitation: { $title }
+mail-invite-intro = { $host } would be delighted to welcome you at { $title }.
+mail-invite-host = Your host: { $host }
+mail-invite-video = A video message from { $host }
+mail-invite-answer = Please let us know whether you can come:
+mail-invite-answer-short = Your answer
+mail-invite-button = Answer the invitation
+mail-link-fallback = If the button does not work, open this link:
+mail-when = When
+mail-where = Where
+mail-join = Join online
+mail-unsubscribe-line = You receive this invitation because your contact at our company nominated you.
+mail-unsubscribe-link = No more invitations
+mail-accepted-subject = You're coming: { $title }
+mail-accepted-body = Thank you, your seat is reserved. The calendar entry is attached.
+mail-promoted-subject = A seat for you: { $title }
+mail-promoted-body = A seat has become free, and it is yours: you are on the guest list now. The calendar entry is attached.
+mail-waitlisted-subject = On the waitlist: { $title }
+mail-waitlisted-body = The event is full right now. You are number { $position } on the waitlist; we will write to you as soon as a seat becomes free.
+mail-declined-subject = Thank you for your answer: { $title }
+mail-declined-body = Thank you for letting us know. We are sorry you cannot come.
+mail-change-answer = You can change your answer until the RSVP deadline:
+contacts-answer-waitlisted = Waitlisted
+mail-change-answer-invitation = To change your answer, use the link in your invitation.

@@ -66,6 +66,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// Deliver mail through this SMTP server (e.g. smtp://127.0.0.1:1025); unset: keep it queued
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    #[arg(long, env = "MAIL_FROM", default_value = crate::DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+    #[arg(long, env = "MAIL_ORGANIZER")]
+    pub mail_organizer: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -96,6 +103,9 @@ impl ServeArgs {
             seed_demo: self.seed_demo,
             public_url: self.public_url.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
+            smtp_url: self.smtp_url.clone(),
+            mail_from: self.mail_from.clone(),
+            mail_organizer: self.mail_organizer.clone(),
         }
     }
 }

@@ -26,6 +26,7 @@ use tower_http::trace::TraceLayer;
 use security::{SecurityPolicy, TrustedProxies};
 
 pub mod cli;
+pub mod mailer;
 pub mod public;
 
 pub mod security;
@@ -42,7 +43,17 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<String>,
+    /// Where mail is delivered (`smtp://host:port`, `smtps://user:pass@host`, …); without it
+    /// messages stay queued in the outbox.
+    pub smtp_url: Option<String>,
+    /// The organisation's sender, `Name <address>` or an address.
+    pub mail_from: String,
+    /// The calendar invite's ORGANIZER (receives guests' calendar replies); the sender if unset.
+    pub mail_organizer: Option<String>,
 }
+
+/// The sender when none is configured (RFC 2606 reserves `.example`).
+pub const DEFAULT_MAIL_FROM: &str = "Tandem <events@tandem.example>";
 
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,6 +65,8 @@ impl std::fmt::Debug for Settings {
             .field("seed_demo", &self.seed_demo)
             .field("public_url", &self.public_url)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -72,6 +85,35 @@ pub struct Application {
     router: Router,
     pub db: DatabaseConnection,
     pub seeded: bool,
+    /// the mail worker and the switch that stops it, when SMTP is configured
+    mail_worker: Option<(tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<()>)>,
+}
+
+/// The sender, organiser and link origin for mail, from the settings.
+pub fn mail_settings(
+    settings: &Settings,
+    addr: SocketAddr,
+) -> Result<app::ssr::mail::MailSettings, String> {
+    use app::ssr::mail::Mailbox;
+    let parse = |value: &str, what: &str| {
+        value
+            .parse::<lettre::message::Mailbox>()
+            .map(|m| Mailbox::new(m.name.unwrap_or_default(), m.email.to_string()))
+            .map_err(|e| format!("{what} ({value}) is not a mail address: {e}"))
+    };
+    let from = parse(&settings.mail_from, "MAIL_FROM")?;
+    let organizer = match &settings.mail_organizer {
+        Some(value) => parse(value, "MAIL_ORGANIZER")?,
+        None => from.clone(),
+    };
+    Ok(app::ssr::mail::MailSettings {
+        from,
+        organizer,
+        public_url: settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+    })
 }
 
 impl Application {
@@ -97,12 +139,28 @@ impl Application {
             hsts: is_https(&settings),
             limits,
         };
-        let router = router(&settings, db.clone(), addr, throttle, policy);
+        let mail = Arc::new(mail_settings(&settings, addr)?);
+        let mail_worker = match &settings.smtp_url {
+            Some(url) => {
+                let transport = mailer::transport(url)
+                    .map_err(|e| format!("SMTP_URL cannot be used: {e}"))?;
+                let (stop, stopped) = tokio::sync::watch::channel(false);
+                let handle = mailer::spawn(db.clone(), transport, mail.from.email.clone(), stopped);
+                tracing::info!("mail worker started");
+                Some((stop, handle))
+            }
+            None => {
+                tracing::info!("no SMTP_URL: mail stays queued in the outbox");
+                None
+            }
+        };
+        let router = router(&settings, db.clone(), addr, throttle, policy, mail);
         Ok(Application {
             listener,
             router,
             db,
             seeded,
+            mail_worker,
         })
     }
 
@@ -119,6 +177,11 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+        if let Some((stop, worker)) = self.mail_worker {
+            // the worker finishes the message it is sending, then stops
+            let _ = stop.send(true);
+            let _ = worker.await;
+        }
         self.db.close().await.ok();
         Ok(())
     }
@@ -188,6 +251,7 @@ pub fn router(
     addr: SocketAddr,
     throttle: Arc<LoginThrottle>,
     security_policy: SecurityPolicy,
+    mail: Arc<app::ssr::mail::MailSettings>,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("tandem")
@@ -200,6 +264,7 @@ pub fn router(
         db,
         throttle,
         secure_cookies: is_https(settings),
+        mail,
     };
     let policy = OriginPolicy {
         public_origin: settings

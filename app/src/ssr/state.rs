@@ -14,4 +14,6 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Mark cookies `Secure`: set when Tandem is served over https.
     pub secure_cookies: bool,
+    /// Sender, organiser and the public origin for links in mail.
+    pub mail: Arc<crate::ssr::mail::MailSettings>,
 }

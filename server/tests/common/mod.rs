@@ -21,6 +21,9 @@ pub async fn spawn_app() -> TestApp {
         public_url: None,
         // tests pose as different clients with X-Forwarded-For
         trusted_proxies: vec!["127.0.0.1".into()],
+        smtp_url: None,
+        mail_from: server::DEFAULT_MAIL_FROM.into(),
+        mail_organizer: None,
     };
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -85,6 +88,9 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         seed_demo: true,
         public_url: None,
         trusted_proxies: vec!["127.0.0.1".into()],
+        smtp_url: None,
+        mail_from: server::DEFAULT_MAIL_FROM.into(),
+        mail_organizer: None,
     };
     change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");

@@ -25,6 +25,18 @@ pub struct Model {
     pub checked_in_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// SHA-256 (hex) of the personal RSVP token; the token itself is only in the email
+    pub rsvp_token_hash: Option<String>,
+    /// the rep's video for this guest (https only)
+    pub video_url: Option<String>,
+    pub invited_at: Option<DateTimeUtc>,
+    pub viewed_at: Option<DateTimeUtc>,
+    pub video_opened_at: Option<DateTimeUtc>,
+    pub answered_at: Option<DateTimeUtc>,
+    /// a team member who recorded the answer for the guest (phone, in person); none when the guest answered
+    pub answer_recorded_by: Option<i32>,
+    /// 1-based place on the waitlist while `answer` is waitlisted
+    pub waitlist_position: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

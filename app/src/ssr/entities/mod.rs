@@ -7,6 +7,7 @@ pub mod contact_activity;
 pub mod event;
 pub mod goal;
 pub mod guest;
+pub mod outbox;
 pub mod quota;
 pub mod session;
 pub mod task;

@@ -73,6 +73,8 @@ pub struct CalendarEvent {
 pub struct Attendee {
     pub name: String,
     pub email: String,
+    /// the guest has accepted (a confirmation): `PARTSTAT=ACCEPTED` instead of asking to answer
+    pub accepted: bool,
 }
 
 /// One VCALENDAR with one VEVENT.
@@ -161,6 +163,7 @@ impl Writer {
         ));
         if let Some(attendee) = attendee {
             let answer = match method {
+                CalendarMethod::Request if attendee.accepted => ";PARTSTAT=ACCEPTED",
                 CalendarMethod::Request => ";PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
                 CalendarMethod::Cancel | CalendarMethod::Publish => "",
             };
@@ -282,6 +285,7 @@ mod tests {
         Attendee {
             name: "Jürgen Müller".into(),
             email: "juergen@customer.example".into(),
+            accepted: false,
         }
     }
 
@@ -434,6 +438,7 @@ mod tests {
         let attendee = Attendee {
             name: "Ann \"Nan\"\r\n Smith\u{7}".into(),
             email: "ann@x.example\r\n".into(),
+            accepted: false,
         };
         let ics = render(CalendarMethod::Request, &e, Some(&attendee));
         assert_well_formed(&ics);
@@ -612,6 +617,7 @@ print("libical: restrictions hold")
         let attendee = Attendee {
             name: "Ann \"Nan\" Smith\r\nBcc: x".into(),
             email: "ann@x.example".into(),
+            accepted: false,
         };
         for method in [
             CalendarMethod::Request,

@@ -239,6 +239,7 @@ mod tests {
         let attendee = Attendee {
             name: "Jürgen Müller".into(),
             email: "juergen@customer.example".into(),
+            accepted: false,
         };
         calendar::render(method, &event, Some(&attendee))
     }

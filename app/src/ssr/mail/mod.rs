@@ -2,9 +2,11 @@
 //! an invitation, update or cancellation (`calendar`) and the MIME message around it (`message`).
 //! Nothing here reads the database, words anything or sends: the outbox does that and calls these.
 pub mod calendar;
+pub mod compose;
 pub mod message;
 
 pub use calendar::{Attendee, CalendarEvent, CalendarMethod};
+pub use compose::MailSettings;
 pub use message::{MailBuildError, Outgoing};
 
 /// A display name and an address, as people see them in a mail client (`"Ann Example" <ann@x>`).

@@ -3,6 +3,8 @@
 pub mod directory;
 pub mod events;
 pub mod guest_list;
+pub mod invitations;
+pub mod outbox;
 pub mod plan;
 pub mod profile;
 pub mod users;
@@ -10,6 +12,8 @@ pub mod users;
 pub use directory::{AccountService, ConsentService, ContactService, ImportService};
 pub use events::EventService;
 pub use guest_list::GuestListService;
+pub use invitations::InvitationService;
+pub use outbox::OutboxService;
 pub use plan::PlanService;
 pub use profile::ProfileService;
 pub use users::UserService;

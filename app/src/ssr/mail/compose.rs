@@ -1,0 +1,393 @@
+//! The emails guests get, worded in the guest's language from `app/locales/*.ftl`: the invitation
+//! (with its calendar invite and one-click unsubscribe), and the confirmation of each answer. HTML
+//! with inline styles in a single 600 px column that reads with images blocked, and plain text.
+use chrono::{DateTime, Utc};
+
+use super::calendar::{self, Attendee, CalendarEvent, CalendarMethod};
+use super::message::Outgoing;
+use super::Mailbox;
+use crate::domain::{Answer, Language};
+use crate::i18n::format_local;
+use crate::ssr::entities::{contact, event, guest, user};
+use crate::ssr::present::events::{place, tz_of};
+
+/// Where mail comes from and where its links point; from the server's settings.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// the organisation's sender (`MAIL_FROM`)
+    pub from: Mailbox,
+    /// the mailbox in the calendar invite's ORGANIZER (`MAIL_ORGANIZER`, else the sender)
+    pub organizer: Mailbox,
+    /// the public origin links start with, e.g. `https://tandem.example.com`
+    pub public_url: String,
+}
+
+impl MailSettings {
+    /// The domain on the right of Message-IDs and calendar UIDs.
+    pub fn domain(&self) -> String {
+        self.from
+            .email
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_else(|| "tandem.invalid".into())
+    }
+
+    pub fn rsvp_url(&self, token: &str) -> String {
+        format!("{}/rsvp/{token}", self.public_url.trim_end_matches('/'))
+    }
+
+    pub fn unsubscribe_url(&self, token: &str) -> String {
+        format!("{}/unsubscribe/{token}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// The event's calendar UID: the same for every invitation, update and cancellation.
+    pub fn event_uid(&self, event_id: i32) -> String {
+        format!("event-{event_id}@{}", self.domain())
+    }
+}
+
+/// Everything an email about one guest of one event is written from.
+pub struct GuestMail<'a> {
+    pub settings: &'a MailSettings,
+    pub event: &'a event::Model,
+    pub guest: &'a guest::Model,
+    pub contact: &'a contact::Model,
+    pub host: &'a user::Model,
+    /// the guest's personal RSVP token (only ever in the email, never stored); empty when the
+    /// mail is not an answer to the guest's own click (their invitation holds the link)
+    pub token: &'a str,
+    pub message_id: String,
+    pub now: DateTime<Utc>,
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn full_name(contact: &contact::Model) -> String {
+    format!("{} {}", contact.first_name, contact.last_name)
+        .trim()
+        .to_string()
+}
+
+impl GuestMail<'_> {
+    fn lang(&self) -> Language {
+        Language::parse(&self.contact.language).unwrap_or(Language::En)
+    }
+
+    fn when(&self) -> String {
+        let lang = self.lang();
+        let tz = tz_of(self.event);
+        format!(
+            "{} – {}",
+            format_local(lang, &self.event.starts_local, tz),
+            format_local(lang, &self.event.ends_local, tz)
+        )
+    }
+
+    /// The guest's RSVP link, when this mail may carry it.
+    fn rsvp(&self) -> Option<String> {
+        (!self.token.is_empty()).then(|| self.settings.rsvp_url(self.token))
+    }
+
+    fn calendar(&self, method: CalendarMethod, accepted: bool) -> String {
+        let rsvp = self.rsvp();
+        let lang = self.lang();
+        let mut description = tr!(lang, "mail-invite-host", host = &self.host.name);
+        if let Some(rsvp) = &rsvp {
+            description.push_str(&format!("\n{}: {rsvp}", tr!(lang, "mail-invite-answer-short")));
+        }
+        let event = CalendarEvent {
+            uid: self.settings.event_uid(self.event.id),
+            sequence: self.event.sequence,
+            dtstamp: self.now,
+            starts_at: self.event.starts_at,
+            ends_at: self.event.ends_at,
+            summary: self.event.title.clone(),
+            location: Some(place(lang, self.event)),
+            description,
+            url: rsvp,
+            organizer: self.settings.organizer.clone(),
+            cancelled: false,
+        };
+        calendar::render(
+            method,
+            &event,
+            Some(&Attendee {
+                name: full_name(self.contact),
+                email: self.contact.email.clone(),
+                accepted,
+            }),
+        )
+    }
+
+    fn outgoing(&self, subject: String, text: String, html: String) -> Outgoing {
+        Outgoing {
+            from: self.settings.from.clone(),
+            to: Mailbox::new(full_name(self.contact), self.contact.email.clone()),
+            reply_to: Some(Mailbox::new(self.host.name.clone(), self.host.email.clone())),
+            subject,
+            text,
+            html,
+            calendar: None,
+            message_id: self.message_id.clone(),
+            list_unsubscribe: None,
+        }
+    }
+
+    /// The details block shared by every mail: when, where, the host.
+    fn details(&self) -> (String, String) {
+        let lang = self.lang();
+        let place = place(lang, self.event);
+        let join = self.event.join_url.clone().filter(|u| !u.is_empty());
+        let mut text = format!(
+            "{}\n{}: {}\n{}: {}\n",
+            self.event.title,
+            tr!(lang, "mail-when"),
+            self.when(),
+            tr!(lang, "mail-where"),
+            place
+        );
+        let mut rows = format!(
+            "{}{}",
+            row(tr!(lang, "mail-when"), &escape(&self.when())),
+            row(tr!(lang, "mail-where"), &escape(&place))
+        );
+        if let Some(join) = &join {
+            text.push_str(&format!("{}: {join}\n", tr!(lang, "mail-join")));
+            rows.push_str(&row(
+                tr!(lang, "mail-join"),
+                &format!(
+                    "<a href=\"{0}\" style=\"color:#1d4ed8\">{0}</a>",
+                    escape(join)
+                ),
+            ));
+        }
+        let host = tr!(lang, "mail-invite-host", host = &self.host.name);
+        text.push_str(&format!("{host}\n"));
+        rows.push_str(&format!(
+            "<tr><td colspan=\"2\" style=\"padding:8px 0 0;color:#374151\">{}</td></tr>",
+            escape(&host)
+        ));
+        (
+            text,
+            format!(
+                "<h1 style=\"font-size:22px;line-height:28px;margin:0 0 12px;color:#111827\">{}</h1>\
+                 <table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" width=\"100%\" \
+                 style=\"font-size:15px;line-height:22px\">{rows}</table>",
+                escape(&self.event.title)
+            ),
+        )
+    }
+
+    /// The invitation: personal note, video link, details, the RSVP button, the calendar invite
+    /// (`METHOD:REQUEST`, this guest the only attendee) and one-click unsubscribe headers.
+    pub fn invitation(&self, unsubscribe_token: &str) -> Outgoing {
+        let lang = self.lang();
+        let name = full_name(self.contact);
+        let rsvp = self.settings.rsvp_url(self.token);
+        let video = self
+            .guest
+            .video_url
+            .as_ref()
+            .map(|_| format!("{rsvp}/video"));
+        let (details_text, details_html) = self.details();
+        let greeting = tr!(lang, "mail-greeting", name = &name);
+        let intro = tr!(
+            lang,
+            "mail-invite-intro",
+            host = &self.host.name,
+            title = &self.event.title
+        );
+        let note = self.guest.personal_note.trim();
+        let unsubscribe = self.settings.unsubscribe_url(unsubscribe_token);
+
+        let mut text = format!("{greeting}\n\n{intro}\n\n");
+        if !note.is_empty() {
+            text.push_str(&format!("{note}\n— {}\n\n", self.host.name));
+        }
+        if let Some(video) = &video {
+            text.push_str(&format!(
+                "{}: {video}\n\n",
+                tr!(lang, "mail-invite-video", host = &self.host.name)
+            ));
+        }
+        text.push_str(&details_text);
+        text.push_str(&format!(
+            "\n{}\n{rsvp}\n\n-- \n{}\n{unsubscribe}\n",
+            tr!(lang, "mail-invite-answer"),
+            tr!(lang, "mail-unsubscribe-line")
+        ));
+
+        let mut body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>",
+            escape(&greeting),
+            escape(&intro)
+        );
+        if !note.is_empty() {
+            body.push_str(&format!(
+                "<blockquote style=\"margin:0 0 16px;padding:8px 12px;border-left:4px solid #2563eb;\
+                 background:#eff6ff;color:#1f2937\">{}<br>— {}</blockquote>",
+                escape(note).replace('\n', "<br>"),
+                escape(&self.host.name)
+            ));
+        }
+        if let Some(video) = &video {
+            body.push_str(&format!(
+                "<p style=\"margin:0 0 16px\"><a href=\"{}\" style=\"color:#1d4ed8;font-weight:bold\">▶ {}</a></p>",
+                escape(video),
+                escape(&tr!(lang, "mail-invite-video", host = &self.host.name))
+            ));
+        }
+        body.push_str(&details_html);
+        body.push_str(&format!(
+            "<p style=\"margin:20px 0 8px\">{}</p>{}\
+             <p style=\"margin:8px 0 0;font-size:13px;color:#4b5563\">{}<br>\
+             <a href=\"{rsvp_e}\" style=\"color:#1d4ed8;word-break:break-all\">{rsvp_e}</a></p>",
+            escape(tr!(lang, "mail-invite-answer")),
+            button(&rsvp, tr!(lang, "mail-invite-button")),
+            escape(tr!(lang, "mail-link-fallback")),
+            rsvp_e = escape(&rsvp)
+        ));
+        let footer = format!(
+            "{} <a href=\"{}\" style=\"color:#4b5563\">{}</a>",
+            escape(tr!(lang, "mail-unsubscribe-line")),
+            escape(&unsubscribe),
+            escape(tr!(lang, "mail-unsubscribe-link"))
+        );
+        let subject = tr!(lang, "mail-invite-subject", title = &self.event.title);
+        let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, &footer));
+        outgoing.calendar = Some((
+            CalendarMethod::Request,
+            self.calendar(CalendarMethod::Request, false),
+        ));
+        outgoing.list_unsubscribe = Some((
+            unsubscribe,
+            format!(
+                "mailto:{}?subject=unsubscribe",
+                self.settings.from.email
+            ),
+        ));
+        outgoing
+    }
+
+    /// The confirmation of an answer the guest just gave (or a promotion from the waitlist): an
+    /// accept carries the calendar invite with the guest's acceptance.
+    pub fn confirmation(&self, answer: Answer, promoted: bool) -> Outgoing {
+        let lang = self.lang();
+        let title = &self.event.title;
+        let (subject, message) = match (answer, promoted) {
+            (Answer::Accepted, true) => (
+                tr!(lang, "mail-promoted-subject", title = title),
+                tr!(lang, "mail-promoted-body").to_string(),
+            ),
+            (Answer::Accepted, false) => (
+                tr!(lang, "mail-accepted-subject", title = title),
+                tr!(lang, "mail-accepted-body").to_string(),
+            ),
+            (Answer::Waitlisted, _) => (
+                tr!(lang, "mail-waitlisted-subject", title = title),
+                tr!(
+                    lang,
+                    "mail-waitlisted-body",
+                    position = self.guest.waitlist_position.unwrap_or(1)
+                ),
+            ),
+            _ => (
+                tr!(lang, "mail-declined-subject", title = title),
+                tr!(lang, "mail-declined-body").to_string(),
+            ),
+        };
+        let (details_text, details_html) = self.details();
+        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let (change_text, change_html) = match self.rsvp() {
+            Some(rsvp) => {
+                let change = tr!(lang, "mail-change-answer");
+                (
+                    format!("\n{change}\n{rsvp}\n"),
+                    format!(
+                        "<p style=\"margin:20px 0 0;font-size:14px\">{} <a href=\"{rsvp_e}\" style=\"color:#1d4ed8\">{rsvp_e}</a></p>",
+                        escape(change),
+                        rsvp_e = escape(&rsvp)
+                    ),
+                )
+            }
+            None => {
+                let change = tr!(lang, "mail-change-answer-invitation");
+                (format!("\n{change}\n"), format!("<p style=\"margin:20px 0 0;font-size:14px\">{}</p>", escape(change)))
+            }
+        };
+        let text = format!("{greeting}\n\n{message}\n\n{details_text}{change_text}");
+        let body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{details_html}{change_html}",
+            escape(&greeting),
+            escape(&message),
+        );
+        let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, ""));
+        if answer == Answer::Accepted {
+            outgoing.calendar = Some((
+                CalendarMethod::Request,
+                self.calendar(CalendarMethod::Request, true),
+            ));
+        }
+        outgoing
+    }
+}
+
+fn row(label: &str, value: &str) -> String {
+    format!(
+        "<tr><td style=\"padding:2px 12px 2px 0;color:#6b7280;vertical-align:top;white-space:nowrap\">{}</td>\
+         <td style=\"padding:2px 0;color:#111827\">{value}</td></tr>",
+        escape(label)
+    )
+}
+
+/// A link that looks like a button in every client (a padded table cell), and reads as a link
+/// where styles are dropped.
+fn button(href: &str, label: &str) -> String {
+    format!(
+        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\"><tr>\
+         <td style=\"background:#1d4ed8;border-radius:6px\">\
+         <a href=\"{}\" style=\"display:inline-block;padding:12px 20px;color:#ffffff;\
+         font-weight:bold;text-decoration:none\">{}</a></td></tr></table>",
+        escape(href),
+        escape(label)
+    )
+}
+
+/// The HTML document around a mail body: one centred 600 px column, system fonts, no images.
+fn page(lang: Language, title: &str, body: &str, footer: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\
+         <body style=\"margin:0;padding:0;background:#f3f4f6\">\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f3f4f6\"><tr><td align=\"center\" style=\"padding:16px 8px\">\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:600px;background:#ffffff;border:1px solid #e5e7eb;border-radius:8px\">\
+         <tr><td style=\"padding:24px;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:22px;color:#1f2937\">{body}</td></tr>\
+         </table>\
+         <p style=\"max-width:600px;margin:12px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:18px;color:#6b7280\">{footer}</p>\
+         </td></tr></table></body></html>",
+        lang.as_str(),
+        escape(title)
+    )
+}
+
+/// A Message-ID for outbox row content: random, so a resend after a crash carries the same id as
+/// the first attempt (it is stored with the message).
+pub fn new_message_id(settings: &MailSettings, kind: &str) -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("<{kind}.{}@{}>", hex::encode(bytes), settings.domain())
+}

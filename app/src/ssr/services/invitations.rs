@@ -1,0 +1,573 @@
+//! Sending invitations, the rep's personal touch, and the guest's answers through their personal
+//! link — with capacity and waitlist kept under concurrent answers.
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::domain::{
+    accept_lands_on, answer_refusal, invitations_refusal, local_to_utc, parse_video_url, Answer,
+    InvitationState, NominationState, MAX_NOTE_CHARS,
+};
+use crate::error::AppError;
+use crate::ssr::auth::{hash_token, CurrentUser};
+use crate::ssr::db::begin_write;
+use crate::ssr::entities::{activity, contact, event, guest, user};
+use crate::ssr::mail::compose::{new_message_id, GuestMail};
+use crate::ssr::mail::MailSettings;
+use crate::ssr::services::outbox::{kind, OutboxService};
+use crate::ssr::services::EventService;
+
+pub struct InvitationService;
+
+/// A fresh personal token: 256 random bits, hex. Only its SHA-256 is stored.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// How many guests one transaction invites; a big list goes out in several.
+const BATCH: u64 = 200;
+
+/// What a send did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendSummary {
+    pub queued: u32,
+    /// approved guests left out because the contact unsubscribed
+    pub unsubscribed: u32,
+}
+
+/// A guest with everything their RSVP page shows.
+#[derive(Debug, Clone)]
+pub struct RsvpRecord {
+    pub guest: guest::Model,
+    pub event: event::Model,
+    pub contact: contact::Model,
+    pub host: user::Model,
+}
+
+/// The RSVP deadline of an event as an instant, if it has one.
+pub fn rsvp_deadline(e: &event::Model) -> Option<DateTime<Utc>> {
+    let tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    e.rsvp_deadline_local.and_then(|l| local_to_utc(&l, tz))
+}
+
+async fn log<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+    user_id: i32,
+    action: &str,
+    subject: String,
+    new_value: Option<String>,
+) -> Result<(), AppError> {
+    activity::ActiveModel {
+        event_id: Set(event_id),
+        user_id: Set(user_id),
+        action: Set(action.to_string()),
+        field: Set(Some(subject)),
+        old_value: Set(None),
+        new_value: Set(new_value),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn contact_name(c: &contact::Model) -> String {
+    format!("{} {}", c.first_name, c.last_name)
+}
+
+impl InvitationService {
+    /// A rep's personal note and video link for one of their own guests.
+    pub async fn set_personal_touch(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        guest_id: i32,
+        note: &str,
+        video_url: &str,
+    ) -> Result<guest::Model, AppError> {
+        let found = guest::Entity::find_by_id(guest_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if found.nominated_by != actor.id {
+            return Err(AppError::Forbidden);
+        }
+        let note = note.trim();
+        let mut errors = crate::domain::FieldErrors::default();
+        if note.chars().count() > MAX_NOTE_CHARS {
+            errors.add("personal_note", msg!("note-too-long"));
+        }
+        let video = match parse_video_url(video_url) {
+            Ok(video) => video,
+            Err(message) => {
+                errors.add("video_url", message);
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors.0));
+        }
+        let mut active: guest::ActiveModel = found.into();
+        active.personal_note = Set(note.to_string());
+        active.video_url = Set(video);
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(db).await?)
+    }
+
+    /// Marketing sends the invitations of an open event: to every approved guest not yet invited,
+    /// or to those of `only`. Each guest gets a fresh personal link; the email goes to the outbox
+    /// in the same transaction that marks the guest invited. Unsubscribed contacts are never
+    /// invited.
+    pub async fn send(
+        db: &DatabaseConnection,
+        settings: &MailSettings,
+        actor: &CurrentUser,
+        event_id: i32,
+        only: Option<Vec<i32>>,
+    ) -> Result<SendSummary, AppError> {
+        if !actor.role.can_edit_events() {
+            return Err(AppError::Forbidden);
+        }
+        let found = EventService::find(db, event_id).await?;
+        if let Some(refusal) = invitations_refusal(found.status) {
+            return Err(AppError::Conflict(refusal));
+        }
+        let mut summary = SendSummary::default();
+        let mut after_id = 0;
+        loop {
+            let txn = begin_write(db).await?;
+            let event = event::Entity::find_by_id(event_id)
+                .lock_exclusive()
+                .one(&txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if let Some(refusal) = invitations_refusal(event.status) {
+                return Err(AppError::Conflict(refusal));
+            }
+            let mut query = guest::Entity::find()
+                .filter(guest::Column::EventId.eq(event_id))
+                .filter(guest::Column::State.eq(NominationState::Approved))
+                .filter(guest::Column::Invitation.eq(InvitationState::NotSent))
+                .filter(guest::Column::Id.gt(after_id))
+                .order_by_asc(guest::Column::Id)
+                .limit(BATCH);
+            if let Some(only) = &only {
+                query = query.filter(guest::Column::Id.is_in(only.clone()));
+            }
+            let batch = query.all(&txn).await?;
+            let Some(last) = batch.last() else {
+                txn.commit().await?;
+                break;
+            };
+            after_id = last.id;
+            let contacts: std::collections::HashMap<i32, contact::Model> = contact::Entity::find()
+                .filter(contact::Column::Id.is_in(batch.iter().map(|g| g.contact_id)))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect();
+            let hosts: std::collections::HashMap<i32, user::Model> = user::Entity::find()
+                .filter(user::Column::Id.is_in(batch.iter().map(|g| g.nominated_by)))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
+            let now = Utc::now();
+            for found_guest in batch {
+                let (Some(person), Some(host)) = (
+                    contacts.get(&found_guest.contact_id),
+                    hosts.get(&found_guest.nominated_by),
+                ) else {
+                    continue;
+                };
+                if person.unsubscribed_at.is_some() {
+                    summary.unsubscribed += 1;
+                    continue;
+                }
+                let token = new_token();
+                let result = guest::Entity::update_many()
+                    .col_expr(guest::Column::Invitation, Expr::value(InvitationState::Sent))
+                    .col_expr(guest::Column::InvitedAt, Expr::value(now))
+                    .col_expr(guest::Column::RsvpTokenHash, Expr::value(hash_token(&token)))
+                    .col_expr(guest::Column::UpdatedAt, Expr::value(now))
+                    .filter(guest::Column::Id.eq(found_guest.id))
+                    .filter(guest::Column::Invitation.eq(InvitationState::NotSent))
+                    .exec(&txn)
+                    .await?;
+                if result.rows_affected != 1 {
+                    continue;
+                }
+                let mail = GuestMail {
+                    settings,
+                    event: &event,
+                    guest: &found_guest,
+                    contact: person,
+                    host,
+                    token: &token,
+                    message_id: new_message_id(settings, kind::INVITATION),
+                    now,
+                };
+                let outgoing = mail.invitation(&token);
+                OutboxService::queue(
+                    &txn,
+                    kind::INVITATION,
+                    Some(event_id),
+                    Some(found_guest.id),
+                    &outgoing,
+                    now,
+                )
+                .await?;
+                summary.queued += 1;
+            }
+            txn.commit().await?;
+        }
+        if summary.queued > 0 {
+            log(
+                db,
+                event_id,
+                actor.id,
+                "invited",
+                summary.queued.to_string(),
+                None,
+            )
+            .await?;
+        }
+        tracing::info!(
+            event_id,
+            user_id = actor.id,
+            queued = summary.queued,
+            unsubscribed = summary.unsubscribed,
+            "invitations queued"
+        );
+        Ok(summary)
+    }
+
+    async fn record_by_token<C: ConnectionTrait>(
+        db: &C,
+        token: &str,
+        lock: bool,
+    ) -> Result<RsvpRecord, AppError> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound);
+        }
+        let mut query =
+            guest::Entity::find().filter(guest::Column::RsvpTokenHash.eq(hash_token(token)));
+        if lock {
+            query = query.lock_exclusive();
+        }
+        let found = query.one(db).await?.ok_or(AppError::NotFound)?;
+        let event = event::Entity::find_by_id(found.event_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let person = contact::Entity::find_by_id(found.contact_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let host = user::Entity::find_by_id(found.nominated_by)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(RsvpRecord {
+            guest: found,
+            event,
+            contact: person,
+            host,
+        })
+    }
+
+    /// The guest opens their link: the first time marks them `viewed` (answers never change on a
+    /// GET; mail scanners open every link). Unknown tokens are not found.
+    pub async fn open(db: &DatabaseConnection, token: &str) -> Result<RsvpRecord, AppError> {
+        let mut record = Self::record_by_token(db, token, false).await?;
+        if record.guest.viewed_at.is_none() {
+            let now = Utc::now();
+            let result = guest::Entity::update_many()
+                .col_expr(guest::Column::ViewedAt, Expr::value(now))
+                .col_expr(guest::Column::Invitation, Expr::value(InvitationState::Viewed))
+                .filter(guest::Column::Id.eq(record.guest.id))
+                .filter(guest::Column::ViewedAt.is_null())
+                .exec(db)
+                .await?;
+            if result.rows_affected == 1 {
+                record.guest.viewed_at = Some(now);
+                record.guest.invitation = InvitationState::Viewed;
+            }
+        }
+        Ok(record)
+    }
+
+    /// The guest follows the video link: recorded the first time; the answer is the URL the rep
+    /// stored, and nothing else.
+    pub async fn open_video(db: &DatabaseConnection, token: &str) -> Result<String, AppError> {
+        let record = Self::record_by_token(db, token, false).await?;
+        let url = record.guest.video_url.clone().ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        guest::Entity::update_many()
+            .col_expr(guest::Column::VideoOpenedAt, Expr::value(now))
+            .filter(guest::Column::Id.eq(record.guest.id))
+            .filter(guest::Column::VideoOpenedAt.is_null())
+            .exec(db)
+            .await?;
+        Ok(url)
+    }
+
+    /// The guest answers through their link. An accept takes a seat while the event has one, else
+    /// a place on the waitlist; a decline (or a change of mind) of an accepted guest gives the
+    /// seat to the first on the waitlist, who is told by email. The answer is confirmed by email.
+    /// On SQLite the write transaction holds the write lock from its start; on PostgreSQL the
+    /// event row is locked, so concurrent answers to one event run one after the other.
+    pub async fn answer(
+        db: &DatabaseConnection,
+        settings: &MailSettings,
+        token: &str,
+        accept: bool,
+    ) -> Result<RsvpRecord, AppError> {
+        let txn = begin_write(db).await?;
+        let record = Self::record_by_token(&txn, token, false).await?;
+        apply_answer(txn, settings, record, token, accept, None).await
+    }
+
+    /// A rep (for their own guest) or marketing records an answer the guest gave by phone or in
+    /// person; the same rules apply as for the guest's own answer, and the guest's link stays as
+    /// it is.
+    pub async fn record_answer(
+        db: &DatabaseConnection,
+        settings: &MailSettings,
+        actor: &CurrentUser,
+        guest_id: i32,
+        accept: bool,
+    ) -> Result<RsvpRecord, AppError> {
+        let txn = begin_write(db).await?;
+        let found = guest::Entity::find_by_id(guest_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if found.nominated_by != actor.id && !actor.role.can_edit_events() {
+            return Err(AppError::Forbidden);
+        }
+        let record = record_of(&txn, found).await?;
+        apply_answer(txn, settings, record, "", accept, Some(actor.id)).await
+    }
+}
+
+async fn record_of<C: ConnectionTrait>(db: &C, found: guest::Model) -> Result<RsvpRecord, AppError> {
+    let event = event::Entity::find_by_id(found.event_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let person = contact::Entity::find_by_id(found.contact_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let host = user::Entity::find_by_id(found.nominated_by)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(RsvpRecord {
+        guest: found,
+        event,
+        contact: person,
+        host,
+    })
+}
+
+/// Applies an answer inside `txn` (see `InvitationService::answer`). `token` is the guest's link
+/// when they answered through it (the confirmation repeats it), empty when staff recorded it.
+async fn apply_answer(
+    txn: sea_orm::DatabaseTransaction,
+    settings: &MailSettings,
+    record: RsvpRecord,
+    token: &str,
+    accept: bool,
+    recorded_by: Option<i32>,
+) -> Result<RsvpRecord, AppError> {
+    let event = event::Entity::find_by_id(record.event.id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        if let Some(refusal) = answer_refusal(event.status, rsvp_deadline(&event), now) {
+            return Err(AppError::Conflict(refusal));
+        }
+        let mut found = guest::Entity::find_by_id(record.guest.id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let before = found.answer;
+        let wanted = if accept {
+            match before {
+                Answer::Accepted | Answer::Waitlisted => before,
+                _ => {
+                    let accepted = guest::Entity::find()
+                        .filter(guest::Column::EventId.eq(event.id))
+                        .filter(guest::Column::Answer.eq(Answer::Accepted))
+                        .count(&txn)
+                        .await?;
+                    accept_lands_on(accepted, event.capacity)
+                }
+            }
+        } else {
+            Answer::Declined
+        };
+        if wanted == before {
+            txn.commit().await?;
+            return Ok(RsvpRecord {
+                guest: found,
+                event,
+                ..record
+            });
+        }
+        let position = if wanted == Answer::Waitlisted {
+            let last: Option<Option<i32>> = guest::Entity::find()
+                .select_only()
+                .column_as(guest::Column::WaitlistPosition.max(), "m")
+                .filter(guest::Column::EventId.eq(event.id))
+                .into_tuple()
+                .one(&txn)
+                .await?;
+            Some(last.flatten().unwrap_or(0) + 1)
+        } else {
+            None
+        };
+        if before == Answer::Waitlisted {
+            close_gap(&txn, event.id, found.waitlist_position).await?;
+        }
+        let mut active: guest::ActiveModel = found.clone().into();
+        active.answer = Set(wanted);
+        active.waitlist_position = Set(position);
+        active.answered_at = Set(Some(now));
+        active.answer_recorded_by = Set(recorded_by);
+        active.updated_at = Set(now);
+        found = active.update(&txn).await?;
+        let by = recorded_by.unwrap_or(record.host.id);
+        log(
+            &txn,
+            event.id,
+            by,
+            "answered",
+            contact_name(&record.contact),
+            Some(wanted.as_str().to_string()),
+        )
+        .await?;
+        let mail = GuestMail {
+            settings,
+            event: &event,
+            guest: &found,
+            contact: &record.contact,
+            host: &record.host,
+            token,
+            message_id: new_message_id(settings, kind::CONFIRMATION),
+            now,
+        };
+        OutboxService::queue(
+            &txn,
+            kind::CONFIRMATION,
+            Some(event.id),
+            Some(found.id),
+            &mail.confirmation(wanted, false),
+            now,
+        )
+        .await?;
+        if before == Answer::Accepted {
+            promote_first(&txn, settings, &event, now).await?;
+        }
+        txn.commit().await?;
+        Ok(RsvpRecord {
+            guest: found,
+            event,
+            ..record
+        })
+}
+
+/// Moves everyone behind `position` on the waitlist one place up.
+async fn close_gap<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+    position: Option<i32>,
+) -> Result<(), AppError> {
+    let Some(position) = position else {
+        return Ok(());
+    };
+    guest::Entity::update_many()
+        .col_expr(
+            guest::Column::WaitlistPosition,
+            Expr::col(guest::Column::WaitlistPosition).sub(Expr::value(1)),
+        )
+        .filter(guest::Column::EventId.eq(event_id))
+        .filter(guest::Column::WaitlistPosition.gt(position))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Gives a freed seat to the first guest on the waitlist and emails them.
+async fn promote_first<C: ConnectionTrait>(
+    db: &C,
+    settings: &MailSettings,
+    event: &event::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(first) = guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event.id))
+        .filter(guest::Column::Answer.eq(Answer::Waitlisted))
+        .order_by_asc(guest::Column::WaitlistPosition)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let position = first.waitlist_position;
+    let mut active: guest::ActiveModel = first.clone().into();
+    active.answer = Set(Answer::Accepted);
+    active.waitlist_position = Set(None);
+    active.updated_at = Set(now);
+    let promoted = active.update(db).await?;
+    close_gap(db, event.id, position).await?;
+    let (Some(person), Some(host)) = (
+        contact::Entity::find_by_id(promoted.contact_id).one(db).await?,
+        user::Entity::find_by_id(promoted.nominated_by).one(db).await?,
+    ) else {
+        return Ok(());
+    };
+    // only the token's hash is stored: the promotion mail points to the link of the invitation
+    let mail = GuestMail {
+        settings,
+        event,
+        guest: &promoted,
+        contact: &person,
+        host: &host,
+        token: "",
+        message_id: new_message_id(settings, kind::CONFIRMATION),
+        now,
+    };
+    OutboxService::queue(
+        db,
+        kind::CONFIRMATION,
+        Some(event.id),
+        Some(promoted.id),
+        &mail.confirmation(Answer::Accepted, true),
+        now,
+    )
+    .await?;
+    log(
+        db,
+        event.id,
+        host.id,
+        "promoted",
+        contact_name(&person),
+        Some(Answer::Accepted.as_str().to_string()),
+    )
+    .await?;
+    Ok(())
+}
