@@ -1,0 +1,369 @@
+//! Invitations, answers and the outbox: who is invited, where an accept lands when the event is
+//! full, what a decline frees up, and how the outbox hands out and records messages.
+use app::domain::{
+    Answer, EventStatus, InvitationState, NominationState, OutboxState, Priority, MAX_ATTEMPTS,
+};
+use app::ssr::auth::CurrentUser;
+use app::ssr::entities::{contact, event, guest, outbox};
+use app::ssr::mail::{MailSettings, Mailbox};
+use app::ssr::services::outbox::Delivery;
+use app::ssr::services::{EventService, InvitationService, OutboxService};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+#[macro_use]
+mod common;
+use common::*;
+
+fn settings() -> MailSettings {
+    MailSettings {
+        from: Mailbox::new("Tandem Events", "events@tandem.example"),
+        organizer: Mailbox::new("Tandem Events", "events@tandem.example"),
+        public_url: "https://tandem.example".into(),
+    }
+}
+
+/// An open event with `capacity` seats.
+async fn open_event(db: &DatabaseConnection, team: &Team, capacity: i32) -> i32 {
+    let created = EventService::create(db, &team.marketing, &plan())
+        .await
+        .unwrap();
+    EventService::change_status(db, &team.marketing, created.id, EventStatus::Open)
+        .await
+        .unwrap();
+    let mut active = event::Entity::find_by_id(created.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    active.capacity = Set(capacity);
+    active.update(db).await.unwrap();
+    created.id
+}
+
+/// A contact on the event's guest list, nominated by `rep`, in `state`.
+async fn guest_in(
+    db: &DatabaseConnection,
+    event_id: i32,
+    rep: &CurrentUser,
+    email: &str,
+    state: NominationState,
+    unsubscribed: bool,
+) -> i32 {
+    let now = Utc::now();
+    let person = contact::ActiveModel {
+        first_name: Set(email.split('@').next().unwrap().to_string()),
+        last_name: Set("O'Brien; \"Jr.\"".into()),
+        email: Set(email.to_string()),
+        language: Set("de".into()),
+        owner_id: Set(Some(rep.id)),
+        unsubscribed_at: Set(unsubscribed.then_some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    guest::ActiveModel {
+        event_id: Set(event_id),
+        contact_id: Set(person.id),
+        nominated_by: Set(rep.id),
+        reason: Set("Key buyer".into()),
+        priority: Set(Priority::A),
+        personal_note: Set(String::new()),
+        state: Set(state),
+        invitation: Set(InvitationState::NotSent),
+        answer: Set(Answer::None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// The personal RSVP token in a guest's invitation (it is stored nowhere else).
+async fn token_of(db: &DatabaseConnection, guest_id: i32) -> String {
+    let mail = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.eq(guest_id))
+        .filter(outbox::Column::Kind.eq("invitation"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("an invitation in the outbox");
+    let at = mail.text_body.find("/rsvp/").expect("an RSVP link") + "/rsvp/".len();
+    mail.text_body[at..at + 64].to_string()
+}
+
+async fn answers(db: &DatabaseConnection, event_id: i32) -> Vec<guest::Model> {
+    guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event_id))
+        .order_by_asc(guest::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+on_both_databases!(
+    invitations_go_to_every_approved_guest_once_and_never_to_an_unsubscribed_contact,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let rep = &team.sales;
+        let invited = guest_in(&db, event_id, rep, "anna@customer.example", NominationState::Approved, false).await;
+        guest_in(&db, event_id, rep, "ben@customer.example", NominationState::Approved, false).await;
+        let gone = guest_in(&db, event_id, rep, "cleo@customer.example", NominationState::Approved, true).await;
+        let waiting = guest_in(&db, event_id, rep, "dora@customer.example", NominationState::Nominated, false).await;
+
+        let sent = InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        assert_eq!((sent.queued, sent.unsubscribed), (2, 1));
+        let again = InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        assert_eq!(again.queued, 0, "nobody is invited twice");
+
+        let rows = answers(&db, event_id).await;
+        let state_of = |id: i32| rows.iter().find(|g| g.id == id).unwrap().invitation;
+        assert_eq!(state_of(invited), InvitationState::Sent);
+        assert_eq!(state_of(gone), InvitationState::NotSent);
+        assert_eq!(state_of(waiting), InvitationState::NotSent);
+        let mails = outbox::Entity::find().all(&db).await.unwrap();
+        assert_eq!(mails.len(), 2);
+        assert!(mails.iter().all(|m| m.state == OutboxState::Queued));
+        assert!(!mails.iter().any(|m| m.recipient == "cleo@customer.example"));
+        // only the token's hash is stored
+        let token = token_of(&db, invited).await;
+        let stored = rows.iter().find(|g| g.id == invited).unwrap();
+        assert_ne!(stored.rsvp_token_hash.as_deref(), Some(token.as_str()));
+        assert_eq!(stored.rsvp_token_hash.as_ref().map(|h| h.len()), Some(64));
+    }
+);
+
+on_both_databases!(
+    only_marketing_sends_and_only_while_the_event_is_open,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let refused = InvitationService::send(&db, &settings(), &team.sales, event_id, None).await;
+        assert!(matches!(refused, Err(app::error::AppError::Forbidden)));
+        EventService::change_status(&db, &team.marketing, event_id, EventStatus::Closed)
+            .await
+            .unwrap();
+        let refused = InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "Invitations go out only while the event is open."
+        );
+    }
+);
+
+on_both_databases!(
+    the_invitation_is_in_german_with_the_calendar_invite_last_and_one_click_unsubscribe,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let guest_id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        InvitationService::set_personal_touch(
+            &db,
+            &team.sales,
+            guest_id,
+            "Schön, wenn Sie kommen!\r\nBcc: evil@example.com",
+            "https://video.example/v/1",
+        )
+        .await
+        .unwrap();
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let mail = outbox::Entity::find().one(&db).await.unwrap().unwrap();
+        let raw = mail.raw.replace("\r\n", "\n");
+        assert!(mail.subject.starts_with("Einladung: "), "{}", mail.subject);
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(raw.contains("List-Unsubscribe: <https://tandem.example/unsubscribe/"));
+        assert!(raw.contains("Reply-To: sales <sales@example.com>") || raw.contains("Reply-To:"));
+        let headers = &raw[..raw.find("\n\n").unwrap()];
+        assert!(!headers.contains("\nBcc:"), "no header comes from the note");
+        let html = raw.find("Content-Type: text/html").unwrap();
+        let calendar = raw.find("Content-Type: text/calendar; method=REQUEST").unwrap();
+        assert!(html < calendar, "the calendar part comes last");
+        assert!(mail.text_body.contains("https://tandem.example/rsvp/"));
+        assert!(mail.text_body.contains("/video"), "the video goes through our link");
+        assert!(mail.html_body.contains("Schön, wenn Sie kommen!"));
+    }
+);
+
+race_on_both_databases!(
+    fifty_accepts_at_once_fill_ten_seats_and_put_forty_on_the_waitlist_in_order,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let mut ids = Vec::new();
+        for n in 0..50 {
+            ids.push(
+                guest_in(&db, event_id, &team.sales, &format!("g{n}@customer.example"), NominationState::Approved, false).await,
+            );
+        }
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for id in &ids {
+            tokens.push(token_of(&db, *id).await);
+        }
+        let requests: Vec<_> = tokens
+            .into_iter()
+            .map(|token| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    InvitationService::answer(&db, &settings(), &token, true).await
+                })
+            })
+            .collect();
+        for request in requests {
+            request.await.unwrap().expect("no answer fails because another was writing");
+        }
+        let rows = answers(&db, event_id).await;
+        let accepted = rows.iter().filter(|g| g.answer == Answer::Accepted).count();
+        let mut positions: Vec<i32> = rows
+            .iter()
+            .filter(|g| g.answer == Answer::Waitlisted)
+            .map(|g| g.waitlist_position.expect("a waitlisted guest has a place"))
+            .collect();
+        positions.sort();
+        assert_eq!(accepted, 10, "exactly the seats are taken");
+        assert_eq!(positions, (1..=40).collect::<Vec<_>>());
+        let confirmations = outbox::Entity::find()
+            .filter(outbox::Column::Kind.eq("confirmation"))
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(confirmations.len(), 50, "every answer is confirmed");
+    }
+);
+
+on_both_databases!(
+    a_decline_frees_the_seat_for_the_first_on_the_waitlist_who_is_told,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 1).await;
+        let first = guest_in(&db, event_id, &team.sales, "first@customer.example", NominationState::Approved, false).await;
+        let second = guest_in(&db, event_id, &team.sales, "second@customer.example", NominationState::Approved, false).await;
+        let third = guest_in(&db, event_id, &team.sales, "third@customer.example", NominationState::Approved, false).await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        for id in [first, second, third] {
+            let token = token_of(&db, id).await;
+            InvitationService::answer(&db, &settings(), &token, true).await.unwrap();
+        }
+        let token = token_of(&db, first).await;
+        let declined = InvitationService::answer(&db, &settings(), &token, false).await.unwrap();
+        assert_eq!(declined.guest.answer, Answer::Declined);
+        let rows = answers(&db, event_id).await;
+        let of = |id: i32| rows.iter().find(|g| g.id == id).unwrap().clone();
+        assert_eq!(of(second).answer, Answer::Accepted, "the first on the waitlist moves up");
+        assert_eq!(of(second).waitlist_position, None);
+        assert_eq!((of(third).answer, of(third).waitlist_position), (Answer::Waitlisted, Some(1)));
+        let told = outbox::Entity::find()
+            .filter(outbox::Column::GuestId.eq(second))
+            .filter(outbox::Column::Subject.contains("Ein Platz für Sie"))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(told, 1, "the promoted guest gets an email");
+    }
+);
+
+on_both_databases!(
+    opening_the_link_marks_the_guest_viewed_and_never_changes_the_answer,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 5).await;
+        let id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let token = token_of(&db, id).await;
+        let opened = InvitationService::open(&db, &token).await.unwrap();
+        assert_eq!(opened.guest.invitation, InvitationState::Viewed);
+        let first_view = guest::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().viewed_at;
+        assert!(first_view.is_some());
+        let again = InvitationService::open(&db, &token).await.unwrap();
+        assert_eq!(again.guest.viewed_at, first_view, "the first look is the one kept");
+        assert_eq!(again.guest.answer, Answer::None);
+        assert!(InvitationService::open(&db, &"0".repeat(64)).await.is_err());
+        assert!(InvitationService::open(&db, "short").await.is_err());
+    }
+);
+
+on_both_databases!(
+    the_outbox_hands_a_message_to_one_worker_and_tries_again_later_until_it_gives_up,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 5).await;
+        guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let now = Utc::now();
+        let claimed = OutboxService::claim_due(&db, now, 10).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert!(OutboxService::claim_due(&db, now, 10).await.unwrap().is_empty(), "held by one worker");
+        let state = OutboxService::record(&db, &claimed[0], Delivery::Transient("connection refused".into()), now)
+            .await
+            .unwrap();
+        assert_eq!(state, OutboxState::Queued);
+        assert!(OutboxService::claim_due(&db, now, 10).await.unwrap().is_empty(), "not due before the back-off");
+        let stored = outbox::Entity::find().one(&db).await.unwrap().unwrap();
+        assert_eq!(stored.attempts, 1);
+        assert_eq!(stored.last_error.as_deref(), Some("connection refused"));
+        assert!(stored.next_attempt_at > now);
+        // the last allowed attempt fails the message for good
+        let mut last = stored.clone();
+        last.attempts = MAX_ATTEMPTS - 1;
+        let state = OutboxService::record(&db, &last, Delivery::Transient("still down".into()), now).await.unwrap();
+        assert_eq!(state, OutboxState::Failed);
+        OutboxService::retry(&db, &team.marketing, stored.id).await.unwrap();
+        let claimed = OutboxService::claim_due(&db, Utc::now(), 10).await.unwrap();
+        assert_eq!(claimed.len(), 1, "a retried message is due at once");
+        let state = OutboxService::record(&db, &claimed[0], Delivery::Permanent("550 no such user".into()), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(state, OutboxState::Failed, "a permanent rejection fails at once");
+        assert!(matches!(
+            OutboxService::retry(&db, &team.sales, stored.id).await,
+            Err(app::error::AppError::Forbidden)
+        ));
+    }
+);
+
+on_both_databases!(
+    a_rep_sets_the_personal_touch_on_their_own_guests_only,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let other = add_user(&db, "rep2@example.com", app::domain::Role::Sales).await;
+        let event_id = open_event(&db, &team, 5).await;
+        let id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        let refused = InvitationService::set_personal_touch(&db, &other, id, "Hi", "").await;
+        assert!(matches!(refused, Err(app::error::AppError::Forbidden)));
+        let bad = InvitationService::set_personal_touch(&db, &team.sales, id, "Hi", "javascript:alert(1)")
+            .await
+            .unwrap_err();
+        assert_eq!(bad.field_errors()[0].field, "video_url");
+        let saved = InvitationService::set_personal_touch(&db, &team.sales, id, " Hi Anna ", "https://video.example/v")
+            .await
+            .unwrap();
+        assert_eq!(saved.personal_note, "Hi Anna");
+        assert_eq!(saved.video_url.as_deref(), Some("https://video.example/v"));
+    }
+);
