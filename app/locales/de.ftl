@@ -550,3 +550,38 @@ mail-declined-body = Vielen Dank für Ihre Nachricht. Schade, dass Sie nicht kom
 mail-change-answer = Bis zur Antwortfrist können Sie Ihre Antwort hier ändern:
 contacts-answer-waitlisted = Warteliste
 mail-change-answer-invitation = Um Ihre Antwort zu ändern, nutzen Sie den Link in Ihrer Einladung.
+rsvp-invited-by = { $host } lädt Sie ein
+rsvp-deadline = Bitte antworten Sie bis
+rsvp-accept = Ja, ich komme
+rsvp-decline = Nein, ich kann nicht kommen
+rsvp-you-accepted = Sie haben zugesagt. Wir freuen uns auf Sie!
+rsvp-you-declined = Sie haben abgesagt. Danke für Ihre Nachricht.
+rsvp-you-waitlisted = Die Veranstaltung ist ausgebucht: Sie sind Nummer { $position } auf der Warteliste. Wir schreiben Ihnen, sobald ein Platz frei wird.
+rsvp-answer-unknown = Bitte wählen Sie Ja oder Nein.
+outbox-title = Postausgang
+outbox-empty = Noch keine E-Mails. Einladungen erscheinen hier, sobald das Marketing sie versendet.
+outbox-recipient = An
+outbox-subject = Betreff
+outbox-state = Status
+outbox-attempts = Versuche
+outbox-error = Letzter Fehler
+outbox-next = Nächster Versuch
+outbox-retry = Erneut senden
+outbox-cancel = Abbrechen
+outbox-open = So sieht der Gast die E-Mail
+nav-outbox = Postausgang
+invite-title = Einladungen
+invite-send = Einladungen an alle freigegebenen, noch nicht eingeladenen Gäste senden
+invite-sent = { $queued ->
+    [one] Eine Einladung ist unterwegs.
+   *[other] { $queued } Einladungen sind unterwegs.
+} { $unsubscribed ->
+    [0] {""}
+    [one] Ein Gast hat sich abgemeldet und wurde nicht eingeladen.
+   *[other] { $unsubscribed } Gäste haben sich abgemeldet und wurden nicht eingeladen.
+}
+invite-progress = { $sent } von { $total } zugestellt
+touch-note = Persönliche Nachricht
+touch-video = Video-Link (https)
+touch-save = Nachricht und Video speichern
+touch-saved = Gespeichert.

@@ -550,3 +550,38 @@ mail-declined-body = Thank you for letting us know. We are sorry you cannot come
 mail-change-answer = You can change your answer until the RSVP deadline:
 contacts-answer-waitlisted = Waitlisted
 mail-change-answer-invitation = To change your answer, use the link in your invitation.
+rsvp-invited-by = { $host } invites you
+rsvp-deadline = Please answer by
+rsvp-accept = Yes, I will come
+rsvp-decline = No, I cannot come
+rsvp-you-accepted = You have accepted. We look forward to seeing you!
+rsvp-you-declined = You have declined. Thank you for letting us know.
+rsvp-you-waitlisted = The event is full: you are number { $position } on the waitlist. We will write to you when a seat becomes free.
+rsvp-answer-unknown = Choose yes or no.
+outbox-title = Outbox
+outbox-empty = No emails yet. Invitations appear here as soon as marketing sends them.
+outbox-recipient = To
+outbox-subject = Subject
+outbox-state = State
+outbox-attempts = Attempts
+outbox-error = Last error
+outbox-next = Next attempt
+outbox-retry = Send again
+outbox-cancel = Cancel
+outbox-open = Open as the guest sees it
+nav-outbox = Outbox
+invite-title = Invitations
+invite-send = Send invitations to all approved guests not yet invited
+invite-sent = { $queued ->
+    [one] One invitation is on its way.
+   *[other] { $queued } invitations are on their way.
+} { $unsubscribed ->
+    [0] {""}
+    [one] One guest unsubscribed and was not invited.
+   *[other] { $unsubscribed } guests unsubscribed and were not invited.
+}
+invite-progress = Delivered { $sent } of { $total }
+touch-note = Personal note
+touch-video = Video link (https)
+touch-save = Save note and video
+touch-saved = Saved.

@@ -159,16 +159,20 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/outbox")
+                        view=pages::outbox::OutboxPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/admin/users")
                         view=pages::users::UsersPage
                         ssr=SsrMode::Async
                     />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=pages::guest::GuestLayout ssr=SsrMode::Async>
-                    // the guest pages come with the invitations; until then every token is unknown
                     <Route
                         path=path!("/rsvp/:token")
-                        view=pages::guest::GuestNotFoundPage
+                        view=pages::rsvp::RsvpPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -116,10 +116,42 @@ on_both_databases!(
         let team = team(&db).await;
         let event_id = open_event(&db, &team, 10).await;
         let rep = &team.sales;
-        let invited = guest_in(&db, event_id, rep, "anna@customer.example", NominationState::Approved, false).await;
-        guest_in(&db, event_id, rep, "ben@customer.example", NominationState::Approved, false).await;
-        let gone = guest_in(&db, event_id, rep, "cleo@customer.example", NominationState::Approved, true).await;
-        let waiting = guest_in(&db, event_id, rep, "dora@customer.example", NominationState::Nominated, false).await;
+        let invited = guest_in(
+            &db,
+            event_id,
+            rep,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        guest_in(
+            &db,
+            event_id,
+            rep,
+            "ben@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let gone = guest_in(
+            &db,
+            event_id,
+            rep,
+            "cleo@customer.example",
+            NominationState::Approved,
+            true,
+        )
+        .await;
+        let waiting = guest_in(
+            &db,
+            event_id,
+            rep,
+            "dora@customer.example",
+            NominationState::Nominated,
+            false,
+        )
+        .await;
 
         let sent = InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
             .await
@@ -172,7 +204,15 @@ on_both_databases!(
     |db: DatabaseConnection| async move {
         let team = team(&db).await;
         let event_id = open_event(&db, &team, 10).await;
-        let guest_id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        let guest_id = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
         InvitationService::set_personal_touch(
             &db,
             &team.sales,
@@ -194,10 +234,15 @@ on_both_databases!(
         let headers = &raw[..raw.find("\n\n").unwrap()];
         assert!(!headers.contains("\nBcc:"), "no header comes from the note");
         let html = raw.find("Content-Type: text/html").unwrap();
-        let calendar = raw.find("Content-Type: text/calendar; method=REQUEST").unwrap();
+        let calendar = raw
+            .find("Content-Type: text/calendar; method=REQUEST")
+            .unwrap();
         assert!(html < calendar, "the calendar part comes last");
         assert!(mail.text_body.contains("https://tandem.example/rsvp/"));
-        assert!(mail.text_body.contains("/video"), "the video goes through our link");
+        assert!(
+            mail.text_body.contains("/video"),
+            "the video goes through our link"
+        );
         assert!(mail.html_body.contains("Schön, wenn Sie kommen!"));
     }
 );
@@ -210,7 +255,15 @@ race_on_both_databases!(
         let mut ids = Vec::new();
         for n in 0..50 {
             ids.push(
-                guest_in(&db, event_id, &team.sales, &format!("g{n}@customer.example"), NominationState::Approved, false).await,
+                guest_in(
+                    &db,
+                    event_id,
+                    &team.sales,
+                    &format!("g{n}@customer.example"),
+                    NominationState::Approved,
+                    false,
+                )
+                .await,
             );
         }
         InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
@@ -230,7 +283,10 @@ race_on_both_databases!(
             })
             .collect();
         for request in requests {
-            request.await.unwrap().expect("no answer fails because another was writing");
+            request
+                .await
+                .unwrap()
+                .expect("no answer fails because another was writing");
         }
         let rows = answers(&db, event_id).await;
         let accepted = rows.iter().filter(|g| g.answer == Answer::Accepted).count();
@@ -256,24 +312,59 @@ on_both_databases!(
     |db: DatabaseConnection| async move {
         let team = team(&db).await;
         let event_id = open_event(&db, &team, 1).await;
-        let first = guest_in(&db, event_id, &team.sales, "first@customer.example", NominationState::Approved, false).await;
-        let second = guest_in(&db, event_id, &team.sales, "second@customer.example", NominationState::Approved, false).await;
-        let third = guest_in(&db, event_id, &team.sales, "third@customer.example", NominationState::Approved, false).await;
+        let first = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "first@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let second = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "second@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let third = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "third@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
         InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
             .await
             .unwrap();
         for id in [first, second, third] {
             let token = token_of(&db, id).await;
-            InvitationService::answer(&db, &settings(), &token, true).await.unwrap();
+            InvitationService::answer(&db, &settings(), &token, true)
+                .await
+                .unwrap();
         }
         let token = token_of(&db, first).await;
-        let declined = InvitationService::answer(&db, &settings(), &token, false).await.unwrap();
+        let declined = InvitationService::answer(&db, &settings(), &token, false)
+            .await
+            .unwrap();
         assert_eq!(declined.guest.answer, Answer::Declined);
         let rows = answers(&db, event_id).await;
         let of = |id: i32| rows.iter().find(|g| g.id == id).unwrap().clone();
-        assert_eq!(of(second).answer, Answer::Accepted, "the first on the waitlist moves up");
+        assert_eq!(
+            of(second).answer,
+            Answer::Accepted,
+            "the first on the waitlist moves up"
+        );
         assert_eq!(of(second).waitlist_position, None);
-        assert_eq!((of(third).answer, of(third).waitlist_position), (Answer::Waitlisted, Some(1)));
+        assert_eq!(
+            (of(third).answer, of(third).waitlist_position),
+            (Answer::Waitlisted, Some(1))
+        );
         let told = outbox::Entity::find()
             .filter(outbox::Column::GuestId.eq(second))
             .filter(outbox::Column::Subject.contains("Ein Platz für Sie"))
@@ -289,17 +380,33 @@ on_both_databases!(
     |db: DatabaseConnection| async move {
         let team = team(&db).await;
         let event_id = open_event(&db, &team, 5).await;
-        let id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        let id = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
         InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
             .await
             .unwrap();
         let token = token_of(&db, id).await;
         let opened = InvitationService::open(&db, &token).await.unwrap();
         assert_eq!(opened.guest.invitation, InvitationState::Viewed);
-        let first_view = guest::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().viewed_at;
+        let first_view = guest::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .viewed_at;
         assert!(first_view.is_some());
         let again = InvitationService::open(&db, &token).await.unwrap();
-        assert_eq!(again.guest.viewed_at, first_view, "the first look is the one kept");
+        assert_eq!(
+            again.guest.viewed_at, first_view,
+            "the first look is the one kept"
+        );
         assert_eq!(again.guest.answer, Answer::None);
         assert!(InvitationService::open(&db, &"0".repeat(64)).await.is_err());
         assert!(InvitationService::open(&db, "short").await.is_err());
@@ -311,19 +418,44 @@ on_both_databases!(
     |db: DatabaseConnection| async move {
         let team = team(&db).await;
         let event_id = open_event(&db, &team, 5).await;
-        guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
         InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
             .await
             .unwrap();
         let now = Utc::now();
         let claimed = OutboxService::claim_due(&db, now, 10).await.unwrap();
         assert_eq!(claimed.len(), 1);
-        assert!(OutboxService::claim_due(&db, now, 10).await.unwrap().is_empty(), "held by one worker");
-        let state = OutboxService::record(&db, &claimed[0], Delivery::Transient("connection refused".into()), now)
-            .await
-            .unwrap();
+        assert!(
+            OutboxService::claim_due(&db, now, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "held by one worker"
+        );
+        let state = OutboxService::record(
+            &db,
+            &claimed[0],
+            Delivery::Transient("connection refused".into()),
+            now,
+        )
+        .await
+        .unwrap();
         assert_eq!(state, OutboxState::Queued);
-        assert!(OutboxService::claim_due(&db, now, 10).await.unwrap().is_empty(), "not due before the back-off");
+        assert!(
+            OutboxService::claim_due(&db, now, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "not due before the back-off"
+        );
         let stored = outbox::Entity::find().one(&db).await.unwrap().unwrap();
         assert_eq!(stored.attempts, 1);
         assert_eq!(stored.last_error.as_deref(), Some("connection refused"));
@@ -331,15 +463,29 @@ on_both_databases!(
         // the last allowed attempt fails the message for good
         let mut last = stored.clone();
         last.attempts = MAX_ATTEMPTS - 1;
-        let state = OutboxService::record(&db, &last, Delivery::Transient("still down".into()), now).await.unwrap();
+        let state =
+            OutboxService::record(&db, &last, Delivery::Transient("still down".into()), now)
+                .await
+                .unwrap();
         assert_eq!(state, OutboxState::Failed);
-        OutboxService::retry(&db, &team.marketing, stored.id).await.unwrap();
-        let claimed = OutboxService::claim_due(&db, Utc::now(), 10).await.unwrap();
-        assert_eq!(claimed.len(), 1, "a retried message is due at once");
-        let state = OutboxService::record(&db, &claimed[0], Delivery::Permanent("550 no such user".into()), Utc::now())
+        OutboxService::retry(&db, &team.marketing, stored.id)
             .await
             .unwrap();
-        assert_eq!(state, OutboxState::Failed, "a permanent rejection fails at once");
+        let claimed = OutboxService::claim_due(&db, Utc::now(), 10).await.unwrap();
+        assert_eq!(claimed.len(), 1, "a retried message is due at once");
+        let state = OutboxService::record(
+            &db,
+            &claimed[0],
+            Delivery::Permanent("550 no such user".into()),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            state,
+            OutboxState::Failed,
+            "a permanent rejection fails at once"
+        );
         assert!(matches!(
             OutboxService::retry(&db, &team.sales, stored.id).await,
             Err(app::error::AppError::Forbidden)
@@ -353,16 +499,36 @@ on_both_databases!(
         let team = team(&db).await;
         let other = add_user(&db, "rep2@example.com", app::domain::Role::Sales).await;
         let event_id = open_event(&db, &team, 5).await;
-        let id = guest_in(&db, event_id, &team.sales, "anna@customer.example", NominationState::Approved, false).await;
+        let id = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
         let refused = InvitationService::set_personal_touch(&db, &other, id, "Hi", "").await;
         assert!(matches!(refused, Err(app::error::AppError::Forbidden)));
-        let bad = InvitationService::set_personal_touch(&db, &team.sales, id, "Hi", "javascript:alert(1)")
-            .await
-            .unwrap_err();
+        let bad = InvitationService::set_personal_touch(
+            &db,
+            &team.sales,
+            id,
+            "Hi",
+            "javascript:alert(1)",
+        )
+        .await
+        .unwrap_err();
         assert_eq!(bad.field_errors()[0].field, "video_url");
-        let saved = InvitationService::set_personal_touch(&db, &team.sales, id, " Hi Anna ", "https://video.example/v")
-            .await
-            .unwrap();
+        let saved = InvitationService::set_personal_touch(
+            &db,
+            &team.sales,
+            id,
+            " Hi Anna ",
+            "https://video.example/v",
+        )
+        .await
+        .unwrap();
         assert_eq!(saved.personal_note, "Hi Anna");
         assert_eq!(saved.video_url.as_deref(), Some("https://video.example/v"));
     }

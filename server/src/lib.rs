@@ -86,7 +86,10 @@ pub struct Application {
     pub db: DatabaseConnection,
     pub seeded: bool,
     /// the mail worker and the switch that stops it, when SMTP is configured
-    mail_worker: Option<(tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<()>)>,
+    mail_worker: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 /// The sender, organiser and link origin for mail, from the settings.
@@ -142,8 +145,8 @@ impl Application {
         let mail = Arc::new(mail_settings(&settings, addr)?);
         let mail_worker = match &settings.smtp_url {
             Some(url) => {
-                let transport = mailer::transport(url)
-                    .map_err(|e| format!("SMTP_URL cannot be used: {e}"))?;
+                let transport =
+                    mailer::transport(url).map_err(|e| format!("SMTP_URL cannot be used: {e}"))?;
                 let (stop, stopped) = tokio::sync::watch::channel(false);
                 let handle = mailer::spawn(db.clone(), transport, mail.from.email.clone(), stopped);
                 tracing::info!("mail worker started");
@@ -278,6 +281,8 @@ pub fn router(
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/contacts/export.csv", get(export_contacts))
         .route("/accounts/export.csv", get(export_accounts))
+        .route("/rsvp/{token}/video", get(open_video))
+        .route("/outbox/{id}/view", get(view_mail))
         // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
         .route("/unsubscribe/{token}", post(public::one_click_unsubscribe))
         .leptos_routes_with_context(
@@ -374,6 +379,47 @@ fn csv_response(name: &str, result: Result<String, AppError>) -> Response {
 }
 
 /// `GET /contacts/export.csv?<the list's query>`: the filtered contacts, for signed-in users.
+/// `GET /rsvp/{token}/video`: records that the guest opened the rep's video, then sends them to
+/// the address the rep stored — and nowhere else. Unknown tokens or no video: the guest 404.
+async fn open_video(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match app::ssr::services::InvitationService::open_video(&state.db, &token).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `GET /outbox/{id}/view`: an email's HTML as the guest sees it, for marketing and admins. The
+/// page may not run scripts or load anything (`sandbox`, `default-src 'none'`); mail styles are
+/// inline.
+async fn view_mail(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    match app::ssr::services::OutboxService::find(&state.db, &user, id).await {
+        Ok(mail) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            mail.html_body,
+        )
+            .into_response(),
+        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 async fn export_contacts(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,

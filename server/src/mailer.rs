@@ -70,7 +70,9 @@ pub fn spawn(
                             Delivery::Transient(e) | Delivery::Permanent(e) => e,
                         }
                     ),
-                    Err(err) => tracing::warn!(outbox_id = message.id, error = %err, "recording a delivery failed"),
+                    Err(err) => {
+                        tracing::warn!(outbox_id = message.id, error = %err, "recording a delivery failed")
+                    }
                 }
             }
         }

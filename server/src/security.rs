@@ -169,8 +169,11 @@ pub async fn security_headers(
 
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // a handler that set its own (stricter) policy keeps it: the outbox's mail view
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -4,6 +4,7 @@ pub mod directory;
 pub mod dto;
 pub mod events;
 pub mod guest_list;
+pub mod invitations;
 pub mod plan;
 pub mod profile;
 pub mod users;

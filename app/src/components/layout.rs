@@ -95,6 +95,10 @@ fn Nav(user: UserDto) -> impl IntoView {
             <A href="/accounts">{tr!(lang, "nav-accounts")}</A>
             {user
                 .role
+                .can_edit_events()
+                .then(|| view! { <A href="/outbox">{tr!(lang, "nav-outbox")}</A> })}
+            {user
+                .role
                 .can_manage_users()
                 .then(|| view! { <A href="/admin/users">{tr!(lang, "nav-users")}</A> })}
         </nav>

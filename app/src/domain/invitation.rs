@@ -166,10 +166,22 @@ mod tests {
     fn only_approved_guests_who_did_not_unsubscribe_are_invited_once() {
         use NominationState::*;
         assert_eq!(invite_block(Approved, false, false), None);
-        assert_eq!(invite_block(Approved, true, false), Some(InviteBlock::AlreadyInvited));
-        assert_eq!(invite_block(Approved, false, true), Some(InviteBlock::Unsubscribed));
-        assert_eq!(invite_block(Waitlisted, false, false), Some(InviteBlock::NotApproved));
-        assert_eq!(invite_block(Nominated, false, false), Some(InviteBlock::NotApproved));
+        assert_eq!(
+            invite_block(Approved, true, false),
+            Some(InviteBlock::AlreadyInvited)
+        );
+        assert_eq!(
+            invite_block(Approved, false, true),
+            Some(InviteBlock::Unsubscribed)
+        );
+        assert_eq!(
+            invite_block(Waitlisted, false, false),
+            Some(InviteBlock::NotApproved)
+        );
+        assert_eq!(
+            invite_block(Nominated, false, false),
+            Some(InviteBlock::NotApproved)
+        );
     }
 
     #[test]
@@ -180,9 +192,11 @@ mod tests {
             answer_refusal(EventStatus::Open, Some(now + Duration::hours(1)), now),
             None
         );
-        assert!(answer_refusal(EventStatus::Open, Some(now - Duration::hours(1)), now)
-            .unwrap()
-            .is("rsvp-deadline-passed"));
+        assert!(
+            answer_refusal(EventStatus::Open, Some(now - Duration::hours(1)), now)
+                .unwrap()
+                .is("rsvp-deadline-passed")
+        );
         assert!(answer_refusal(EventStatus::Cancelled, None, now)
             .unwrap()
             .is("rsvp-event-cancelled"));

@@ -55,12 +55,49 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(dto) => view! { <GuestListView dto actions /> }.into_any(),
+                        Ok(dto) => {
+                            let can_send = dto.can_decide;
+                            view! {
+                                <GuestListView dto actions />
+                                {can_send.then(|| view! { <InvitationsPanel event_id /> })}
+                            }
+                            .into_any()
+                        }
                         Err(err) => view! { <p class="form-error">{general_error(lang, &err)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Marketing sends the invitations of an open event; the answer says how many went out and how
+/// many approved guests were left out because they unsubscribed.
+#[component]
+fn InvitationsPanel(event_id: i32) -> impl IntoView {
+    let lang = use_lang();
+    let send = ServerAction::<crate::api::invitations::SendInvitations>::new();
+    let outcome = move || {
+        match send.value().get() {
+        Some(Ok(sent)) => Some(view! {
+            <p class="notice" role="status">
+                {tr!(lang, "invite-sent", queued = sent.queued, unsubscribed = sent.unsubscribed)}
+                " " <a href="/outbox">{tr!(lang, "nav-outbox")}</a>
+            </p>
+        }.into_any()),
+        Some(Err(err)) => Some(view! { <p class="form-error" role="alert">{general_error(lang, &err)}</p> }.into_any()),
+        None => None,
+    }
+    };
+    view! {
+        <div class="invitations">
+            <h3>{tr!(lang, "invite-title")}</h3>
+            <ActionForm action=send attr:class="inline-form">
+                <input type="hidden" name="event_id" value=event_id.to_string() />
+                <button type="submit" class="button">{tr!(lang, "invite-send")}</button>
+            </ActionForm>
+            {outcome}
+        </div>
     }
 }
 

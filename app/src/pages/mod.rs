@@ -10,5 +10,7 @@ pub mod events;
 pub mod guest;
 pub mod import;
 pub mod login;
+pub mod outbox;
 pub mod profile;
+pub mod rsvp;
 pub mod users;

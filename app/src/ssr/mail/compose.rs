@@ -37,7 +37,10 @@ impl MailSettings {
     }
 
     pub fn unsubscribe_url(&self, token: &str) -> String {
-        format!("{}/unsubscribe/{token}", self.public_url.trim_end_matches('/'))
+        format!(
+            "{}/unsubscribe/{token}",
+            self.public_url.trim_end_matches('/')
+        )
     }
 
     /// The event's calendar UID: the same for every invitation, update and cancellation.
@@ -106,7 +109,10 @@ impl GuestMail<'_> {
         let lang = self.lang();
         let mut description = tr!(lang, "mail-invite-host", host = &self.host.name);
         if let Some(rsvp) = &rsvp {
-            description.push_str(&format!("\n{}: {rsvp}", tr!(lang, "mail-invite-answer-short")));
+            description.push_str(&format!(
+                "\n{}: {rsvp}",
+                tr!(lang, "mail-invite-answer-short")
+            ));
         }
         let event = CalendarEvent {
             uid: self.settings.event_uid(self.event.id),
@@ -136,7 +142,10 @@ impl GuestMail<'_> {
         Outgoing {
             from: self.settings.from.clone(),
             to: Mailbox::new(full_name(self.contact), self.contact.email.clone()),
-            reply_to: Some(Mailbox::new(self.host.name.clone(), self.host.email.clone())),
+            reply_to: Some(Mailbox::new(
+                self.host.name.clone(),
+                self.host.email.clone(),
+            )),
             subject,
             text,
             html,
@@ -267,18 +276,20 @@ impl GuestMail<'_> {
             escape(tr!(lang, "mail-unsubscribe-link"))
         );
         let subject = tr!(lang, "mail-invite-subject", title = &self.event.title);
-        let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, &footer));
+        let mut outgoing =
+            self.outgoing(subject.clone(), text, page(lang, &subject, &body, &footer));
         outgoing.calendar = Some((
             CalendarMethod::Request,
             self.calendar(CalendarMethod::Request, false),
         ));
-        outgoing.list_unsubscribe = Some((
-            unsubscribe,
-            format!(
-                "mailto:{}?subject=unsubscribe",
-                self.settings.from.email
-            ),
-        ));
+        // RFC 8058 one-click needs an https link; a local http setup (the demo) leaves the header
+        // out and keeps the link in the footer
+        if unsubscribe.starts_with("https://") {
+            outgoing.list_unsubscribe = Some((
+                unsubscribe,
+                format!("mailto:{}?subject=unsubscribe", self.settings.from.email),
+            ));
+        }
         outgoing
     }
 
@@ -325,7 +336,13 @@ impl GuestMail<'_> {
             }
             None => {
                 let change = tr!(lang, "mail-change-answer-invitation");
-                (format!("\n{change}\n"), format!("<p style=\"margin:20px 0 0;font-size:14px\">{}</p>", escape(change)))
+                (
+                    format!("\n{change}\n"),
+                    format!(
+                        "<p style=\"margin:20px 0 0;font-size:14px\">{}</p>",
+                        escape(change)
+                    ),
+                )
             }
         };
         let text = format!("{greeting}\n\n{message}\n\n{details_text}{change_text}");

@@ -195,9 +195,15 @@ impl InvitationService {
                 }
                 let token = new_token();
                 let result = guest::Entity::update_many()
-                    .col_expr(guest::Column::Invitation, Expr::value(InvitationState::Sent))
+                    .col_expr(
+                        guest::Column::Invitation,
+                        Expr::value(InvitationState::Sent),
+                    )
                     .col_expr(guest::Column::InvitedAt, Expr::value(now))
-                    .col_expr(guest::Column::RsvpTokenHash, Expr::value(hash_token(&token)))
+                    .col_expr(
+                        guest::Column::RsvpTokenHash,
+                        Expr::value(hash_token(&token)),
+                    )
                     .col_expr(guest::Column::UpdatedAt, Expr::value(now))
                     .filter(guest::Column::Id.eq(found_guest.id))
                     .filter(guest::Column::Invitation.eq(InvitationState::NotSent))
@@ -293,7 +299,10 @@ impl InvitationService {
             let now = Utc::now();
             let result = guest::Entity::update_many()
                 .col_expr(guest::Column::ViewedAt, Expr::value(now))
-                .col_expr(guest::Column::Invitation, Expr::value(InvitationState::Viewed))
+                .col_expr(
+                    guest::Column::Invitation,
+                    Expr::value(InvitationState::Viewed),
+                )
                 .filter(guest::Column::Id.eq(record.guest.id))
                 .filter(guest::Column::ViewedAt.is_null())
                 .exec(db)
@@ -360,7 +369,10 @@ impl InvitationService {
     }
 }
 
-async fn record_of<C: ConnectionTrait>(db: &C, found: guest::Model) -> Result<RsvpRecord, AppError> {
+async fn record_of<C: ConnectionTrait>(
+    db: &C,
+    found: guest::Model,
+) -> Result<RsvpRecord, AppError> {
     let event = event::Entity::find_by_id(found.event_id)
         .one(db)
         .await?
@@ -392,102 +404,102 @@ async fn apply_answer(
     recorded_by: Option<i32>,
 ) -> Result<RsvpRecord, AppError> {
     let event = event::Entity::find_by_id(record.event.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
-        if let Some(refusal) = answer_refusal(event.status, rsvp_deadline(&event), now) {
-            return Err(AppError::Conflict(refusal));
-        }
-        let mut found = guest::Entity::find_by_id(record.guest.id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let before = found.answer;
-        let wanted = if accept {
-            match before {
-                Answer::Accepted | Answer::Waitlisted => before,
-                _ => {
-                    let accepted = guest::Entity::find()
-                        .filter(guest::Column::EventId.eq(event.id))
-                        .filter(guest::Column::Answer.eq(Answer::Accepted))
-                        .count(&txn)
-                        .await?;
-                    accept_lands_on(accepted, event.capacity)
-                }
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    if let Some(refusal) = answer_refusal(event.status, rsvp_deadline(&event), now) {
+        return Err(AppError::Conflict(refusal));
+    }
+    let mut found = guest::Entity::find_by_id(record.guest.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = found.answer;
+    let wanted = if accept {
+        match before {
+            Answer::Accepted | Answer::Waitlisted => before,
+            _ => {
+                let accepted = guest::Entity::find()
+                    .filter(guest::Column::EventId.eq(event.id))
+                    .filter(guest::Column::Answer.eq(Answer::Accepted))
+                    .count(&txn)
+                    .await?;
+                accept_lands_on(accepted, event.capacity)
             }
-        } else {
-            Answer::Declined
-        };
-        if wanted == before {
-            txn.commit().await?;
-            return Ok(RsvpRecord {
-                guest: found,
-                event,
-                ..record
-            });
         }
-        let position = if wanted == Answer::Waitlisted {
-            let last: Option<Option<i32>> = guest::Entity::find()
-                .select_only()
-                .column_as(guest::Column::WaitlistPosition.max(), "m")
-                .filter(guest::Column::EventId.eq(event.id))
-                .into_tuple()
-                .one(&txn)
-                .await?;
-            Some(last.flatten().unwrap_or(0) + 1)
-        } else {
-            None
-        };
-        if before == Answer::Waitlisted {
-            close_gap(&txn, event.id, found.waitlist_position).await?;
-        }
-        let mut active: guest::ActiveModel = found.clone().into();
-        active.answer = Set(wanted);
-        active.waitlist_position = Set(position);
-        active.answered_at = Set(Some(now));
-        active.answer_recorded_by = Set(recorded_by);
-        active.updated_at = Set(now);
-        found = active.update(&txn).await?;
-        let by = recorded_by.unwrap_or(record.host.id);
-        log(
-            &txn,
-            event.id,
-            by,
-            "answered",
-            contact_name(&record.contact),
-            Some(wanted.as_str().to_string()),
-        )
-        .await?;
-        let mail = GuestMail {
-            settings,
-            event: &event,
-            guest: &found,
-            contact: &record.contact,
-            host: &record.host,
-            token,
-            message_id: new_message_id(settings, kind::CONFIRMATION),
-            now,
-        };
-        OutboxService::queue(
-            &txn,
-            kind::CONFIRMATION,
-            Some(event.id),
-            Some(found.id),
-            &mail.confirmation(wanted, false),
-            now,
-        )
-        .await?;
-        if before == Answer::Accepted {
-            promote_first(&txn, settings, &event, now).await?;
-        }
+    } else {
+        Answer::Declined
+    };
+    if wanted == before {
         txn.commit().await?;
-        Ok(RsvpRecord {
+        return Ok(RsvpRecord {
             guest: found,
             event,
             ..record
-        })
+        });
+    }
+    let position = if wanted == Answer::Waitlisted {
+        let last: Option<Option<i32>> = guest::Entity::find()
+            .select_only()
+            .column_as(guest::Column::WaitlistPosition.max(), "m")
+            .filter(guest::Column::EventId.eq(event.id))
+            .into_tuple()
+            .one(&txn)
+            .await?;
+        Some(last.flatten().unwrap_or(0) + 1)
+    } else {
+        None
+    };
+    if before == Answer::Waitlisted {
+        close_gap(&txn, event.id, found.waitlist_position).await?;
+    }
+    let mut active: guest::ActiveModel = found.clone().into();
+    active.answer = Set(wanted);
+    active.waitlist_position = Set(position);
+    active.answered_at = Set(Some(now));
+    active.answer_recorded_by = Set(recorded_by);
+    active.updated_at = Set(now);
+    found = active.update(&txn).await?;
+    let by = recorded_by.unwrap_or(record.host.id);
+    log(
+        &txn,
+        event.id,
+        by,
+        "answered",
+        contact_name(&record.contact),
+        Some(wanted.as_str().to_string()),
+    )
+    .await?;
+    let mail = GuestMail {
+        settings,
+        event: &event,
+        guest: &found,
+        contact: &record.contact,
+        host: &record.host,
+        token,
+        message_id: new_message_id(settings, kind::CONFIRMATION),
+        now,
+    };
+    OutboxService::queue(
+        &txn,
+        kind::CONFIRMATION,
+        Some(event.id),
+        Some(found.id),
+        &mail.confirmation(wanted, false),
+        now,
+    )
+    .await?;
+    if before == Answer::Accepted {
+        promote_first(&txn, settings, &event, now).await?;
+    }
+    txn.commit().await?;
+    Ok(RsvpRecord {
+        guest: found,
+        event,
+        ..record
+    })
 }
 
 /// Moves everyone behind `position` on the waitlist one place up.
@@ -535,8 +547,12 @@ async fn promote_first<C: ConnectionTrait>(
     let promoted = active.update(db).await?;
     close_gap(db, event.id, position).await?;
     let (Some(person), Some(host)) = (
-        contact::Entity::find_by_id(promoted.contact_id).one(db).await?,
-        user::Entity::find_by_id(promoted.nominated_by).one(db).await?,
+        contact::Entity::find_by_id(promoted.contact_id)
+            .one(db)
+            .await?,
+        user::Entity::find_by_id(promoted.nominated_by)
+            .one(db)
+            .await?,
     ) else {
         return Ok(());
     };

@@ -216,7 +216,10 @@ impl OutboxService {
             .col_expr(outbox::Column::State, Expr::value(OutboxState::Queued))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
             .col_expr(outbox::Column::Attempts, Expr::value(0))
-            .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                outbox::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(outbox::Column::Id.eq(found.id))
             .filter(outbox::Column::State.is_in([OutboxState::Failed, OutboxState::Cancelled]))
             .exec(db)
@@ -260,4 +263,3 @@ impl OutboxService {
         Ok(())
     }
 }
-

@@ -1,0 +1,208 @@
+//! Invitations (marketing sends, reps add their personal touch), the guest's RSVP page and
+//! answer, and the outbox page. The guest's functions live under `/api/guest/`, a guest path:
+//! rate-limited per address, no session needed.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Answer, Msg, OutboxState};
+use crate::error::AppError;
+
+/// What the guest's RSVP page shows, worded in the guest's language on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RsvpView {
+    pub language: String,
+    pub title: String,
+    pub when: String,
+    pub place: String,
+    pub join_url: Option<String>,
+    pub host: String,
+    pub note: String,
+    pub has_video: bool,
+    pub answer: Answer,
+    pub waitlist_position: Option<i32>,
+    /// why answers are not taken (cancelled, closed, past the deadline)
+    pub closed: Option<Msg>,
+    pub rsvp_deadline: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView {
+    use crate::domain::{answer_refusal, Language};
+    use crate::i18n::format_local;
+    use crate::ssr::present::events::{place, tz_of};
+    let lang = Language::parse(&record.contact.language).unwrap_or(Language::En);
+    let tz = tz_of(&record.event);
+    let event = &record.event;
+    RsvpView {
+        language: lang.as_str().to_string(),
+        title: event.title.clone(),
+        when: format!(
+            "{} – {}",
+            format_local(lang, &event.starts_local, tz),
+            format_local(lang, &event.ends_local, tz)
+        ),
+        place: place(lang, event),
+        join_url: event.join_url.clone().filter(|u| !u.is_empty()),
+        host: record.host.name.clone(),
+        note: record.guest.personal_note.clone(),
+        has_video: record.guest.video_url.is_some(),
+        answer: record.guest.answer,
+        waitlist_position: record.guest.waitlist_position,
+        closed: answer_refusal(
+            event.status,
+            crate::ssr::services::invitations::rsvp_deadline(event),
+            chrono::Utc::now(),
+        ),
+        rsvp_deadline: event
+            .rsvp_deadline_local
+            .map(|local| format_local(lang, &local, tz)),
+    }
+}
+
+/// The guest opens their personal link (the first time marks them `viewed`).
+#[server(prefix = "/api/guest", endpoint = "rsvp")]
+pub async fn get_rsvp(token: String) -> Result<RsvpView, AppError> {
+    use crate::ssr::{auth::state, services::InvitationService};
+    crate::api::finish(
+        async {
+            let record = InvitationService::open(&state()?.db, &token).await?;
+            Ok(rsvp_view(&record))
+        }
+        .await,
+    )
+}
+
+/// The guest accepts (`answer` = "accept") or declines ("decline").
+#[server(prefix = "/api/guest", endpoint = "answer")]
+pub async fn answer_rsvp(token: String, answer: String) -> Result<RsvpView, AppError> {
+    use crate::ssr::{auth::state, services::InvitationService};
+    crate::api::finish(
+        async {
+            let accept = match answer.as_str() {
+                "accept" => true,
+                "decline" => false,
+                _ => return Err(AppError::field("answer", msg!("rsvp-answer-unknown"))),
+            };
+            let state = state()?;
+            let record = InvitationService::answer(&state.db, &state.mail, &token, accept).await?;
+            Ok(rsvp_view(&record))
+        }
+        .await,
+    )
+}
+
+/// How many invitations one send queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentDto {
+    pub queued: u32,
+    pub unsubscribed: u32,
+}
+
+#[server(prefix = "/api", endpoint = "send_invitations")]
+pub async fn send_invitations(event_id: i32) -> Result<SentDto, AppError> {
+    use crate::ssr::{auth::*, services::InvitationService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let state = state()?;
+            let sent =
+                InvitationService::send(&state.db, &state.mail, &user, event_id, None).await?;
+            Ok(SentDto {
+                queued: sent.queued,
+                unsubscribed: sent.unsubscribed,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "set_personal_touch")]
+pub async fn set_personal_touch(
+    guest_id: i32,
+    personal_note: String,
+    video_url: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::InvitationService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            InvitationService::set_personal_touch(
+                &state()?.db,
+                &user,
+                guest_id,
+                &personal_note,
+                &video_url,
+            )
+            .await
+            .map(|_| ())
+        }
+        .await,
+    )
+}
+
+/// One row of the outbox page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub state: OutboxState,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt: Option<String>,
+    pub sent: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "get_outbox")]
+pub async fn get_outbox() -> Result<Vec<OutboxRow>, AppError> {
+    use crate::ssr::{auth::*, services::OutboxService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let lang = crate::current_language();
+            let rows = OutboxService::list(&state()?.db, &user, None, 500).await?;
+            let now = chrono::Utc::now();
+            Ok(rows
+                .into_iter()
+                .map(|m| OutboxRow {
+                    id: m.id,
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    subject: m.subject,
+                    state: m.state,
+                    attempts: m.attempts,
+                    last_error: m.last_error,
+                    next_attempt: (m.state == OutboxState::Queued)
+                        .then(|| crate::i18n::relative(lang, now, m.next_attempt_at)),
+                    sent: m.sent_at.map(|t| crate::i18n::relative(lang, now, t)),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "retry_mail")]
+pub async fn retry_mail(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::OutboxService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            OutboxService::retry(&state()?.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "cancel_mail")]
+pub async fn cancel_mail(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::OutboxService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            OutboxService::cancel(&state()?.db, &user, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,174 @@
+//! The guest's personal link through the real router: the page shows the invitation in the
+//! guest's language, a GET never answers, a plain form post answers, an unknown link is a 404.
+use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
+use app::ssr::auth::CurrentUser;
+use app::ssr::entities::{contact, guest, outbox, user};
+use app::ssr::mail::{MailSettings, Mailbox};
+use app::ssr::services::{EventService, InvitationService};
+use chrono::Utc;
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+mod common;
+use common::*;
+
+async fn user_named(app: &TestApp, email: &str) -> CurrentUser {
+    let model = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    CurrentUser::from_model(&model).unwrap()
+}
+
+/// An open event with one approved, invited guest; returns the guest's id and personal token.
+async fn invited_guest(app: &TestApp) -> (i32, String) {
+    let marketing = user_named(app, "marketing@demo.test").await;
+    let sales = user_named(app, "sales@demo.test").await;
+    let mut plan = app::domain::EventInput {
+        title: "Kundenabend <Spezial>".into(),
+        kind: "online".into(),
+        join_url: "https://meet.example/abend".into(),
+        starts_at: "2030-05-04T18:00".into(),
+        ends_at: "2030-05-04T21:00".into(),
+        time_zone: "Europe/Berlin".into(),
+        capacity: "20".into(),
+        language: "de".into(),
+        ..Default::default()
+    };
+    plan.brief = String::new();
+    let created = EventService::create(&app.db, &marketing, &plan)
+        .await
+        .unwrap();
+    EventService::change_status(&app.db, &marketing, created.id, EventStatus::Open)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let person = contact::ActiveModel {
+        first_name: Set("Jürgen".into()),
+        last_name: Set("Müller".into()),
+        email: Set("juergen@customer.example".into()),
+        language: Set("de".into()),
+        owner_id: Set(Some(sales.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let invited = guest::ActiveModel {
+        event_id: Set(created.id),
+        contact_id: Set(person.id),
+        nominated_by: Set(sales.id),
+        reason: Set("Key buyer".into()),
+        priority: Set(Priority::A),
+        personal_note: Set("Ich freue mich auf Sie!".into()),
+        state: Set(NominationState::Approved),
+        invitation: Set(InvitationState::NotSent),
+        answer: Set(Answer::None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let settings = MailSettings {
+        from: Mailbox::new("Tandem", "events@tandem.example"),
+        organizer: Mailbox::new("Tandem", "events@tandem.example"),
+        public_url: app.base.clone(),
+    };
+    InvitationService::send(&app.db, &settings, &marketing, created.id, None)
+        .await
+        .unwrap();
+    let mail = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.eq(invited.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let at = mail.text_body.find("/rsvp/").unwrap() + "/rsvp/".len();
+    (invited.id, mail.text_body[at..at + 64].to_string())
+}
+
+async fn stored(app: &TestApp, guest_id: i32) -> guest::Model {
+    guest::Entity::find_by_id(guest_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_guest_opens_their_link_sees_the_invitation_in_german_and_answers_with_a_plain_post() {
+    let app = spawn_app().await;
+    let (guest_id, token) = invited_guest(&app).await;
+    let page = client()
+        .get(format!("{}/rsvp/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Kundenabend &lt;Spezial&gt;"),
+        "the title, escaped"
+    );
+    assert!(html.contains("Ja, ich komme"), "in the guest's language");
+    assert!(html.contains("Ich freue mich auf Sie!"), "the rep's note");
+    let seen = stored(&app, guest_id).await;
+    assert_eq!(seen.invitation, InvitationState::Viewed);
+    assert_eq!(seen.answer, Answer::None, "a GET never answers");
+
+    let res = client()
+        .post(format!("{}/api/guest/answer", app.base))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .header(
+            reqwest::header::REFERER,
+            format!("{}/rsvp/{token}", app.base),
+        )
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&[("token", token.as_str()), ("answer", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.status().is_redirection() || res.status().is_success(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(stored(&app, guest_id).await.answer, Answer::Accepted);
+    let confirmation = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.eq(guest_id))
+        .filter(outbox::Column::Kind.eq("confirmation"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the answer is confirmed by email");
+    // the calendar part may be quoted-printable (the guest's name has umlauts): `=` is `=3D`
+    assert!(
+        confirmation.raw.contains("PARTSTAT=ACCEPTED")
+            || confirmation.raw.contains("PARTSTAT=3DACCEPTED"),
+        "the confirmation's calendar invite says the guest accepted"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_link_gets_the_guest_404_and_answers_nothing() {
+    let app = spawn_app().await;
+    let res = client()
+        .get(format!("{}/rsvp/{}", app.base, "ab".repeat(32)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .post(
+            &client(),
+            "guest/answer",
+            &[("token", &"ab".repeat(32)), ("answer", "accept")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
