@@ -73,6 +73,7 @@ pub fn TextArea(
 ) -> impl IntoView {
     let id = field_id(name);
     let invalid = move || message_for(&errors.get(), field).is_some();
+    let value = textarea_text(value);
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -89,6 +90,21 @@ pub fn TextArea(
             </textarea>
             <FieldMessage errors field />
         </div>
+    }
+}
+
+/// The text a `<textarea>` starts with. Leptos writes a textarea's children into the server's
+/// HTML without escaping them (as for `<script>`), so typed or stored text with `</textarea>` in
+/// it would end the element and become markup: the server escapes it here. The browser decodes
+/// it into the same text the client-side view holds, so hydration agrees.
+fn textarea_text(value: String) -> String {
+    if cfg!(feature = "ssr") {
+        value
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        value
     }
 }
 
@@ -146,5 +162,18 @@ pub fn focus_first_invalid() {
                 let _ = el.focus();
             }
         });
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_textareas_text_cannot_close_the_element() {
+        assert_eq!(
+            textarea_text("</textarea><b>bold</b> & more".into()),
+            "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &amp; more"
+        );
     }
 }
