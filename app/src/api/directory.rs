@@ -102,7 +102,8 @@ pub async fn change_consent(id: i32, input: ConsentInput) -> Result<i32, AppErro
         async {
             let user = require_user().await?;
             ConsentService::change_by_admin(&state()?.db, &user, id, &input, chrono::Utc::now())
-                .await?;
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/contacts/{id}"));
             Ok(id)
         }
