@@ -76,12 +76,25 @@ impl AppError {
     /// A validation error that keeps `input` as typed, under the form names `prefix[field]`
     /// (or `field` with an empty prefix). Other errors pass unchanged.
     pub fn keeping<T: Serialize>(self, prefix: &str, input: &T) -> AppError {
-        let AppError::Validation(errors) = self else {
+        self.keeping_except(prefix, input, &[])
+    }
+
+    /// Like `keeping`, without the fields named in `secret` (passwords are never sent back).
+    pub fn keeping_except<T: Serialize>(
+        self,
+        prefix: &str,
+        input: &T,
+        secret: &[&str],
+    ) -> AppError {
+        if !matches!(self, AppError::Validation(_) | AppError::Retype { .. }) {
             return self;
-        };
+        }
         let mut typed = Vec::new();
         if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(input) {
             for (field, value) in fields {
+                if secret.contains(&field.as_str()) {
+                    continue;
+                }
                 let text = match value {
                     serde_json::Value::String(text) => text,
                     serde_json::Value::Null => String::new(),
@@ -95,7 +108,26 @@ impl AppError {
                 typed.push((name, text));
             }
         }
-        AppError::Retype { errors, typed }
+        self.keeping_typed(typed)
+    }
+
+    /// A validation error that also keeps one value as typed, under the form name `name`.
+    pub fn keeping_value(self, name: &str, value: impl ToString) -> AppError {
+        self.keeping_typed(vec![(name.to_string(), value.to_string())])
+    }
+
+    fn keeping_typed(self, more: Vec<(String, String)>) -> AppError {
+        match self {
+            AppError::Validation(errors) => AppError::Retype {
+                errors,
+                typed: more,
+            },
+            AppError::Retype { errors, mut typed } => {
+                typed.extend(more);
+                AppError::Retype { errors, typed }
+            }
+            other => other,
+        }
     }
 }
 

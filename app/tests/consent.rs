@@ -159,7 +159,7 @@ on_both_databases!(
         assert_eq!(log[0].created_at, at);
 
         // the contact page says when and how, and shows the log
-        let detail = ContactService::detail(&db, &team.sales, contact.id, Lang::En)
+        let detail = shown::contact_detail(&db, &team.sales, contact.id, Lang::En)
             .await
             .unwrap();
         assert!(detail.unsubscribed_at.is_some());
@@ -255,7 +255,7 @@ on_both_databases!(
         assert_eq!(log[0].action, ContactAction::UnsubscribedViaLink.as_str());
         assert_eq!(log[0].user_id, None);
 
-        let detail = ContactService::detail(&db, &team.admin, contact.id, Lang::De)
+        let detail = shown::contact_detail(&db, &team.admin, contact.id, Lang::De)
             .await
             .unwrap();
         assert_eq!(detail.unsubscribe_source, Some(UnsubscribeSource::Link));
@@ -293,7 +293,7 @@ on_both_databases!(
             assert_eq!(saved.unsubscribed_at, gone.unsubscribed_at);
             assert_eq!(saved.unsubscribe_source, gone.unsubscribe_source);
         }
-        let form = ContactService::form(&db, &team.marketing, contact.id)
+        let form = shown::contact_form(&db, &team.marketing, contact.id)
             .await
             .unwrap();
         assert_eq!(form.input.title, "COO");
@@ -347,7 +347,7 @@ Tom,Neu,tom@new.example,,yes\n";
             .unwrap();
         assert!(export.lines().next().unwrap().ends_with(",unsubscribed_at"));
         ContactService::update(&db, &team.admin, lea.id, &{
-            let mut input = ContactService::form(&db, &team.admin, lea.id)
+            let mut input = shown::contact_form(&db, &team.admin, lea.id)
                 .await
                 .unwrap()
                 .input;

@@ -140,7 +140,7 @@ on_both_databases!(
                 .unwrap_err();
             assert_eq!(err, AppError::Forbidden);
             assert_eq!(
-                ContactService::form(&db, actor, created.id)
+                shown::contact_form(&db, actor, created.id)
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
@@ -230,18 +230,18 @@ on_both_databases!(
         let names = |list: app::api::dto::ContactList| {
             list.rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
         };
-        let all = ContactService::list(&db, &team.manager, &ContactQuery::default())
+        let all = shown::contact_list(&db, &team.manager, &ContactQuery::default())
             .await
             .unwrap();
         assert_eq!(all.total, 2);
         assert_eq!(names(all), ["Jana Krüger", "Priya Shah"]);
         for q in ["jana", "KRUEGER@", "nordwind logistik", "Jana Krüger"] {
-            let found = ContactService::list(&db, &team.manager, &search(q))
+            let found = shown::contact_list(&db, &team.manager, &search(q))
                 .await
                 .unwrap();
             assert_eq!(names(found), ["Jana Krüger"], "{q}");
         }
-        let found = ContactService::list(&db, &team.manager, &search("100%_"))
+        let found = shown::contact_list(&db, &team.manager, &search("100%_"))
             .await
             .unwrap();
         assert_eq!(found.total, 0);
@@ -249,7 +249,7 @@ on_both_databases!(
             unsubscribed: "yes".into(),
             ..Default::default()
         };
-        let found = ContactService::list(&db, &team.sales, &filter)
+        let found = shown::contact_list(&db, &team.sales, &filter)
             .await
             .unwrap();
         assert_eq!(names(found.clone()), ["Priya Shah"]);
@@ -263,7 +263,7 @@ on_both_databases!(
             account: account.id.to_string(),
             ..Default::default()
         };
-        let found = ContactService::list(&db, &team.sales, &filter)
+        let found = shown::contact_list(&db, &team.sales, &filter)
             .await
             .unwrap();
         assert_eq!(
@@ -281,7 +281,7 @@ on_both_databases!(
         let created = ContactService::create(&db, &team.sales, &jana())
             .await
             .unwrap();
-        let detail = ContactService::detail(&db, &team.manager, created.id, Lang::En)
+        let detail = shown::contact_detail(&db, &team.manager, created.id, Lang::En)
             .await
             .unwrap();
         assert!(detail.events.is_empty());
@@ -309,7 +309,7 @@ on_both_databases!(
         .insert(&db)
         .await
         .unwrap();
-        let detail = ContactService::detail(&db, &team.sales, created.id, Lang::En)
+        let detail = shown::contact_detail(&db, &team.sales, created.id, Lang::En)
             .await
             .unwrap();
         assert!(detail.can_edit);
@@ -362,7 +362,7 @@ on_both_databases!(
         assert_eq!(updated.tier.as_deref(), Some("B"));
         assert_eq!(updated.owner_id, Some(team.sales.id));
 
-        let list = AccountService::list(
+        let list = shown::account_list(
             &db,
             &team.manager,
             &AccountQuery {
@@ -375,7 +375,7 @@ on_both_databases!(
         .unwrap();
         assert_eq!(list.total, 1);
         assert!(!list.rows[0].can_edit);
-        let none = AccountService::list(
+        let none = shown::account_list(
             &db,
             &team.manager,
             &AccountQuery {

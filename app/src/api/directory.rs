@@ -12,11 +12,12 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "get_directory_options")]
 pub async fn get_directory_options() -> Result<DirectoryOptions, AppError> {
-    use crate::ssr::{auth::*, services::AccountService};
+    use crate::ssr::{auth::*, present, services::AccountService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            AccountService::options(&state()?.db, &user).await
+            let choices = AccountService::choices(&state()?.db).await?;
+            Ok(present::directory_options(&choices, &user))
         }
         .await,
     )
@@ -24,11 +25,12 @@ pub async fn get_directory_options() -> Result<DirectoryOptions, AppError> {
 
 #[server(prefix = "/api", endpoint = "list_contacts")]
 pub async fn list_contacts(query: ContactQuery) -> Result<ContactList, AppError> {
-    use crate::ssr::{auth::*, services::ContactService};
+    use crate::ssr::{auth::*, present, services::ContactService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            ContactService::list(&state()?.db, &user, &query).await
+            let listing = ContactService::list(&state()?.db, &query).await?;
+            Ok(present::contact_list(&listing, &user))
         }
         .await,
     )
@@ -36,11 +38,12 @@ pub async fn list_contacts(query: ContactQuery) -> Result<ContactList, AppError>
 
 #[server(prefix = "/api", endpoint = "get_contact")]
 pub async fn get_contact(id: i32) -> Result<ContactDetail, AppError> {
-    use crate::ssr::{auth::*, services::ContactService};
+    use crate::ssr::{auth::*, present, services::ContactService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            ContactService::detail(&state()?.db, &user, id, request_language()).await
+            let record = ContactService::record(&state()?.db, id).await?;
+            Ok(present::contact_detail(&record, &user, request_language()))
         }
         .await,
     )
@@ -48,11 +51,12 @@ pub async fn get_contact(id: i32) -> Result<ContactDetail, AppError> {
 
 #[server(prefix = "/api", endpoint = "get_contact_form")]
 pub async fn get_contact_form(id: i32) -> Result<ContactFormDto, AppError> {
-    use crate::ssr::{auth::*, services::ContactService};
+    use crate::ssr::{auth::*, present, services::ContactService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            ContactService::form(&state()?.db, &user, id).await
+            let contact = ContactService::editable(&state()?.db, &user, id).await?;
+            Ok(present::contact_form(&contact))
         }
         .await,
     )
@@ -98,7 +102,8 @@ pub async fn change_consent(id: i32, input: ConsentInput) -> Result<i32, AppErro
         async {
             let user = require_user().await?;
             ConsentService::change_by_admin(&state()?.db, &user, id, &input, chrono::Utc::now())
-                .await?;
+                .await
+                .map_err(|e| e.keeping("input", &input))?;
             leptos_axum::redirect(&format!("/contacts/{id}"));
             Ok(id)
         }
@@ -108,11 +113,12 @@ pub async fn change_consent(id: i32, input: ConsentInput) -> Result<i32, AppErro
 
 #[server(prefix = "/api", endpoint = "list_accounts")]
 pub async fn list_accounts(query: AccountQuery) -> Result<AccountList, AppError> {
-    use crate::ssr::{auth::*, services::AccountService};
+    use crate::ssr::{auth::*, present, services::AccountService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            AccountService::list(&state()?.db, &user, &query).await
+            let listing = AccountService::list(&state()?.db, &query).await?;
+            Ok(present::account_list(&listing, &user))
         }
         .await,
     )
@@ -120,11 +126,12 @@ pub async fn list_accounts(query: AccountQuery) -> Result<AccountList, AppError>
 
 #[server(prefix = "/api", endpoint = "get_account")]
 pub async fn get_account(id: i32) -> Result<AccountDetail, AppError> {
-    use crate::ssr::{auth::*, services::AccountService};
+    use crate::ssr::{auth::*, present, services::AccountService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            AccountService::detail(&state()?.db, &user, id).await
+            let record = AccountService::record(&state()?.db, id).await?;
+            Ok(present::account_detail(&record, &user))
         }
         .await,
     )
@@ -132,11 +139,12 @@ pub async fn get_account(id: i32) -> Result<AccountDetail, AppError> {
 
 #[server(prefix = "/api", endpoint = "get_account_form")]
 pub async fn get_account_form(id: i32) -> Result<AccountFormDto, AppError> {
-    use crate::ssr::{auth::*, services::AccountService};
+    use crate::ssr::{auth::*, present, services::AccountService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            AccountService::form(&state()?.db, &user, id).await
+            let account = AccountService::editable(&state()?.db, &user, id).await?;
+            Ok(present::account_form(&account))
         }
         .await,
     )
@@ -177,13 +185,12 @@ pub async fn update_account(id: i32, input: AccountInput) -> Result<i32, AppErro
 /// Works out what importing the file would do; writes nothing. JSON, so a 2 MB file fits.
 #[server(prefix = "/api", endpoint = "preview_import", input = Json)]
 pub async fn preview_import(csv: String) -> Result<ImportPreview, AppError> {
-    use crate::ssr::{auth::*, services::ImportService};
+    use crate::ssr::{auth::*, present, services::ImportService};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            Ok(ImportService::plan(&state()?.db, &user, &csv)
-                .await?
-                .preview)
+            let plan = ImportService::plan(&state()?.db, &user, &csv).await?;
+            Ok(present::import_preview(&plan.preview))
         }
         .await,
     )
@@ -206,11 +213,11 @@ pub async fn start_import(csv: String) -> Result<u64, AppError> {
 
 #[server(prefix = "/api", endpoint = "import_progress")]
 pub async fn import_progress(job_id: u64) -> Result<ImportJobStatus, AppError> {
-    use crate::ssr::{auth::*, services::directory::jobs};
+    use crate::ssr::{auth::*, present, services::directory::jobs};
     crate::api::finish(
         async {
             let user = require_user().await?;
-            jobs::progress(&user, job_id)
+            Ok(present::import_status(&jobs::progress(&user, job_id)?))
         }
         .await,
     )

@@ -110,7 +110,9 @@ pub async fn add_comment(event_id: i32, body: String) -> Result<(), AppError> {
     crate::api::finish(
         async {
             let user = require_user().await?;
-            EventService::add_comment(&state()?.db, &user, event_id, &body).await?;
+            EventService::add_comment(&state()?.db, &user, event_id, &body)
+                .await
+                .map_err(|e| e.keeping_value("body", &body))?;
             Ok(())
         }
         .await,

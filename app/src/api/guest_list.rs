@@ -24,11 +24,17 @@ pub async fn set_quota(event_id: i32, user_id: i32, seats: String) -> Result<Quo
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let seats = seats
+            let keep = |e: AppError| {
+                e.keeping_value("user_id", user_id)
+                    .keeping_value("seats", &seats)
+            };
+            let parsed = seats
                 .trim()
                 .parse::<i64>()
-                .map_err(|_| AppError::field("seats", msg!("seats-not-a-number")))?;
-            GuestListService::set_quota(&state()?.db, &user, event_id, user_id, seats).await
+                .map_err(|_| keep(AppError::field("seats", msg!("seats-not-a-number"))))?;
+            GuestListService::set_quota(&state()?.db, &user, event_id, user_id, parsed)
+                .await
+                .map_err(keep)
         }
         .await,
     )
@@ -45,6 +51,11 @@ pub async fn nominate(
     use crate::domain::{FieldError, FieldErrors};
     use crate::domain::{InlineContact, Nomination};
     use crate::ssr::{auth::*, services::GuestListService};
+    let kept = |e: AppError| {
+        e.keeping_value("contact_id", &contact_id)
+            .keeping("contact", &contact)
+            .keeping("input", &input)
+    };
     crate::api::finish(
         async {
             let user = require_user().await?;
@@ -81,7 +92,8 @@ pub async fn nominate(
             }
             Ok(())
         }
-        .await,
+        .await
+        .map_err(kept),
     )
 }
 
@@ -96,7 +108,11 @@ pub async fn update_nomination(guest_id: i32, input: NominationInput) -> Result<
             GuestListService::update_nomination(&state()?.db, &user, guest_id, &nomination).await?;
             Ok(())
         }
-        .await,
+        .await
+        .map_err(|e: AppError| {
+            e.keeping_value("guest_id", guest_id)
+                .keeping("input", &input)
+        }),
     )
 }
 
@@ -129,8 +145,12 @@ pub async fn decide_nominations(
             if !user.role.can_edit_events() {
                 return Err(AppError::Forbidden);
             }
-            let (decision, reason) =
-                parse_decision(&decision, &reason).map_err(AppError::Validation)?;
+            let (decision, reason) = parse_decision(&decision, &reason).map_err(|e| {
+                let ids: Vec<String> = guest_ids.iter().map(i32::to_string).collect();
+                AppError::Validation(e)
+                    .keeping_value("guest_ids", ids.join(","))
+                    .keeping_value("reason", &reason)
+            })?;
             GuestListService::decide(&state()?.db, &user, event_id, &guest_ids, decision, reason)
                 .await
         }

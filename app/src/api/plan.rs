@@ -28,7 +28,8 @@ pub async fn propose_goal(event_id: i32, input: GoalInput) -> Result<(), AppErro
             PlanService::propose_goal(&state()?.db, &user, event_id, &draft).await?;
             Ok(())
         }
-        .await,
+        .await
+        .map_err(|e: AppError| e.keeping("input", &input)),
     )
 }
 
@@ -55,7 +56,8 @@ pub async fn add_task(event_id: i32, input: TaskInput) -> Result<(), AppError> {
             PlanService::add_task(&state()?.db, &user, event_id, &draft).await?;
             Ok(())
         }
-        .await,
+        .await
+        .map_err(|e: AppError| e.keeping("input", &input)),
     )
 }
 

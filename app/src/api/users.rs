@@ -30,7 +30,9 @@ pub async fn add_user(input: NewUserInput) -> Result<UserDto, AppError> {
             let new = NewUser::parse(&input).map_err(AppError::Validation)?;
             UserService::add(&state()?.db, &user, new).await
         }
-        .await,
+        .await
+        // the password is never sent back, not even in the error
+        .map_err(|e: AppError| e.keeping_except("input", &input, &["password"])),
     )
 }
 

@@ -63,6 +63,37 @@ where
     }
 }
 
+/// What a small form typed before its server action refused it. A post without JavaScript comes
+/// back as a new page whose action starts with that refusal (`AppError::Retype`); the form's
+/// fields start with what was typed instead of empty or stored values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Typed(Vec<(String, String)>);
+
+impl Typed {
+    /// The values kept by the latest answer of a server action, if it refused the form.
+    pub fn of<T>(answer: Option<Result<T, AppError>>) -> Typed {
+        match answer {
+            Some(Err(err)) => Typed(err.typed().to_vec()),
+            _ => Typed::default(),
+        }
+    }
+
+    /// What was typed into the field named `name`, if the refused form had it.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(typed_name, _)| typed_name == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// What a field starts with: what was typed, else `stored`.
+    pub fn value(&self, name: &str, stored: impl Into<String>) -> String {
+        self.get(name)
+            .map(str::to_string)
+            .unwrap_or_else(|| stored.into())
+    }
+}
+
 impl FormFeedback {
     /// The value a field starts with: what the user typed, when the server refused the form,
     /// else `stored`.

@@ -8,12 +8,26 @@ fn field_id(name: &str) -> String {
     format!("f-{}", name.replace(['[', ']'], "-").trim_end_matches('-'))
 }
 
+/// A field's id and its message's id: from the form name and field, or from the id given.
+fn ids(name: &str, field: &str, id: Option<String>) -> (String, String) {
+    match id {
+        Some(id) => {
+            let message = format!("{id}-err");
+            (id, message)
+        }
+        None => (field_id(name), format!("err-{field}")),
+    }
+}
+
 #[component]
 pub fn FieldMessage(
     #[prop(into)] errors: Signal<Vec<FieldError>>,
     field: &'static str,
+    /// the message's own id when `err-{field}` would not be unique on the page
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("err-{field}");
+    let id = id.unwrap_or_else(|| format!("err-{field}"));
     let lang = crate::components::use_lang();
     view! {
         <p class="field-error" id=id role="alert">
@@ -70,9 +84,13 @@ pub fn TextArea(
     #[prop(optional, into)] value: String,
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] required: bool,
+    /// the field's id when the form's name is not unique on the page (one form per row)
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = field_id(name);
+    let (id, message_id) = ids(name, field, id);
     let invalid = move || message_for(&errors.get(), field).is_some();
+    let value = textarea_text(value);
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -82,13 +100,28 @@ pub fn TextArea(
                 rows=rows
                 required=required
                 aria-invalid=move || invalid().to_string()
-                aria-describedby=format!("err-{field}")
+                aria-describedby=message_id.clone()
                 data-field=field
             >
                 {value}
             </textarea>
-            <FieldMessage errors field />
+            <FieldMessage errors field id=message_id />
         </div>
+    }
+}
+
+/// The text a `<textarea>` starts with. Leptos writes a textarea's children into the server's
+/// HTML without escaping them (as for `<script>`), so typed or stored text with `</textarea>` in
+/// it would end the element and become markup: the server escapes it here. The browser decodes
+/// it into the same text the client-side view holds, so hydration agrees.
+fn textarea_text(value: String) -> String {
+    if cfg!(feature = "ssr") {
+        value
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        value
     }
 }
 
@@ -101,8 +134,11 @@ pub fn SelectField(
     #[prop(into)] errors: Signal<Vec<FieldError>>,
     options: Vec<(String, String)>,
     #[prop(optional, into)] value: String,
+    /// the field's id when the form's name is not unique on the page (one form per row)
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = field_id(name);
+    let (id, message_id) = ids(name, field, id);
     let invalid = move || message_for(&errors.get(), field).is_some();
     view! {
         <div class="field" class:invalid=invalid>
@@ -111,7 +147,7 @@ pub fn SelectField(
                 id=id
                 name=name
                 aria-invalid=move || invalid().to_string()
-                aria-describedby=format!("err-{field}")
+                aria-describedby=message_id.clone()
                 data-field=field
             >
                 {options
@@ -126,7 +162,7 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-            <FieldMessage errors field />
+            <FieldMessage errors field id=message_id />
         </div>
     }
 }
@@ -146,5 +182,18 @@ pub fn focus_first_invalid() {
                 let _ = el.focus();
             }
         });
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_textareas_text_cannot_close_the_element() {
+        assert_eq!(
+            textarea_text("</textarea><b>bold</b> & more".into()),
+            "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &amp; more"
+        );
     }
 }

@@ -365,6 +365,7 @@ fn ConsentSection(
     let feedback = form_feedback(lang, Signal::derive(move || change.value().get()));
     let errors = feedback.errors;
     let general = feedback.general;
+    let reason = feedback.value("input[reason]", String::new());
     let unsubscribed = d.unsubscribed_at.is_some();
     let (next, submit_key) = if unsubscribed {
         ("resubscribe", k!("consent-resubscribe"))
@@ -403,7 +404,7 @@ fn ConsentSection(
                     <form class="form" method="post" action=ChangeConsent::url() on:submit=on_submit novalidate>
                         <input type="hidden" name="id" value=d.id />
                         <input type="hidden" name="input[change]" value=next />
-                        <TextArea label=tr!(lang, "consent-reason") name="input[reason]" field="reason" errors rows=2 required=true />
+                        <TextArea label=tr!(lang, "consent-reason") name="input[reason]" field="reason" errors rows=2 required=true value=reason.clone() />
                         <p class="form-error" role="alert">{general}</p>
                         <button type="submit" class="button" disabled=move || change.pending().get()>
                             {t(lang, submit_key)}

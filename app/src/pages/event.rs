@@ -8,7 +8,7 @@ use crate::api::dto::{ActivityDto, EventDetail};
 use crate::api::events::{get_event, AddComment, ChangeEventStatus};
 use crate::components::{
     action_field_errors, action_message, general_error, use_id_param, use_lang, KindChip, RoleChip,
-    StatusChip, TextArea,
+    StatusChip, TextArea, Typed,
 };
 use crate::domain::EventStatus;
 use crate::i18n::{t, Lang};
@@ -409,6 +409,7 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
         }
     });
     let count = detail.comments.len();
+    let typed = Typed::of(comment_action.value().get_untracked());
     view! {
         <section class="card" id="comments">
             <h2>{tr!(lang, "event-comments")} <span class="count">{count}</span></h2>
@@ -441,7 +442,7 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
             }}
             <ActionForm action=comment_action node_ref=form>
                 <input type="hidden" name="event_id" value=detail.id />
-                <TextArea label=tr!(lang, "comment-label") name="body" field="body" errors rows=3 />
+                <TextArea label=tr!(lang, "comment-label") name="body" field="body" errors rows=3 value=typed.value("body", "") />
                 <p class="form-error" role="alert">
                     {general}
                 </p>

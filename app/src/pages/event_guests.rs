@@ -9,6 +9,7 @@ use crate::api::guest_list::{
 };
 use crate::components::{
     action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
+    Typed,
 };
 use crate::domain::{NominationBlock, NominationState};
 use crate::i18n::{t, Lang};
@@ -161,6 +162,10 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
     if d.quotas.is_empty() {
         return view! { <p class="muted">{tr!(lang, "quota-no-reps")}</p> }.into_any();
     }
+    // a plain post that was refused comes back with the seats typed for that rep
+    let typed = Typed::of(action.value().get_untracked());
+    let typed_rep = typed.get("user_id").map(str::to_string);
+    let typed_seats = typed.get("seats").map(str::to_string);
     view! {
         <details class="quotas" open=d.can_decide || d.my_quota.is_some()>
             <summary>{tr!(lang, "quota-title")}</summary>
@@ -179,6 +184,11 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
                         .into_iter()
                         .map(|q| {
                             let input_id = format!("seats-{}", q.user_id);
+                            let refused_here = typed_rep.as_deref() == Some(q.user_id.to_string().as_str());
+                            let seats = match (&typed_seats, refused_here) {
+                                (Some(typed), true) => typed.clone(),
+                                _ => q.seats.to_string(),
+                            };
                             view! {
                                 <tr>
                                     <td>{q.rep_name.clone()}</td>
@@ -191,7 +201,7 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
                                                     <label class="visually-hidden" for=input_id.clone()>
                                                         {format!("{} {}", tr!(lang, "quota-seats-for"), q.rep_name)}
                                                     </label>
-                                                    <input id=input_id type="number" min="0" name="seats" value=q.seats class="seats-input" />
+                                                    <input id=input_id type="number" min="0" name="seats" value=seats class="seats-input" aria-invalid=refused_here.to_string() />
                                                     <button type="submit" class="button button-small">{tr!(lang, "quota-save")}</button>
                                                 </ActionForm>
                                             }
@@ -216,7 +226,14 @@ fn QuotaTable(dto: StoredValue<GuestListDto>, action: ServerAction<SetQuota>) ->
 fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) -> impl IntoView {
     let lang = use_lang();
     let d = dto.get_value();
-    let choice = RwSignal::new(String::new());
+    // a plain post that was refused comes back with what was typed, the new contact's fields open
+    let typed = Typed::of(action.value().get_untracked());
+    let chosen = typed.value("contact_id", "");
+    let choice = RwSignal::new(chosen.clone());
+    // without JavaScript the new contact's fields are always there; once the page runs, they
+    // show when "new contact" is chosen
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
     let errors = action_field_errors(action.value());
     let general = action_message(lang, action.value());
     let form = NodeRef::<leptos::html::Form>::new();
@@ -265,29 +282,28 @@ fn NominateForm(dto: StoredValue<GuestListDto>, action: ServerAction<Nominate>) 
                                     Some(why) => format!("{} — {}", c.label, blocked_text(lang, why)),
                                     None => c.label.clone(),
                                 };
-                                view! { <option value=c.id disabled=c.blocked.is_some()>{label}</option> }
+                                let selected = chosen == c.id.to_string();
+                                view! { <option value=c.id disabled=c.blocked.is_some() selected=selected>{label}</option> }
                             })
                             .collect_view()}
-                        <option value="new">{tr!(lang, "nominate-new-contact")}</option>
+                        <option value="new" selected=chosen == "new">{tr!(lang, "nominate-new-contact")}</option>
                     </select>
                     <crate::components::FieldMessage errors field="contact_id" />
                 </div>
-                <Show when=move || choice.get() == "new">
-                    <fieldset class="inline-contact">
-                        <legend>{tr!(lang, "nominate-new-contact-legend")}</legend>
-                        <div class="form-row">
-                            <TextField label=tr!(lang, "contact-first-name") name="contact[first_name]" field="first_name" errors />
-                            <TextField label=tr!(lang, "contact-last-name") name="contact[last_name]" field="last_name" errors />
-                        </div>
-                        <div class="form-row">
-                            <TextField label=tr!(lang, "contact-email") name="contact[email]" field="email" errors input_type="email" />
-                            <SelectField label=tr!(lang, "contact-language") name="contact[language]" field="language" errors options=languages.clone() value="en" />
-                        </div>
-                    </fieldset>
-                </Show>
+                <fieldset class="inline-contact" hidden=move || running.get() && choice.get() != "new">
+                    <legend>{tr!(lang, "nominate-new-contact-legend")}</legend>
+                    <div class="form-row">
+                        <TextField label=tr!(lang, "contact-first-name") name="contact[first_name]" field="first_name" errors value=typed.value("contact[first_name]", "") />
+                        <TextField label=tr!(lang, "contact-last-name") name="contact[last_name]" field="last_name" errors value=typed.value("contact[last_name]", "") />
+                    </div>
+                    <div class="form-row">
+                        <TextField label=tr!(lang, "contact-email") name="contact[email]" field="email" errors input_type="email" value=typed.value("contact[email]", "") />
+                        <SelectField label=tr!(lang, "contact-language") name="contact[language]" field="language" errors options=languages.clone() value=typed.value("contact[language]", "en") />
+                    </div>
+                </fieldset>
                 <div class="form-row">
-                    <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors rows=2 />
-                    <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors options=priorities.clone() value="A" />
+                    <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors rows=2 value=typed.value("input[reason]", "") />
+                    <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors options=priorities.clone() value=typed.value("input[priority]", "A") />
                 </div>
                 <p class="form-error" role="alert">{general}</p>
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
@@ -490,13 +506,44 @@ fn GuestRowView(
 ) -> impl IntoView {
     let lang = use_lang();
     let id = row.id;
-    let editing = RwSignal::new(false);
     let priorities = vec![
         ("A".to_string(), tr!(lang, "priority-a").to_string()),
         ("B".to_string(), tr!(lang, "priority-b").to_string()),
     ];
-    let no_errors = Signal::derive(Vec::new);
     let decidable = row.state != NominationState::Withdrawn;
+    // a plain post that was refused comes back with this row's form open and what was typed
+    let edit_typed = Typed::of(actions.update.value().get_untracked());
+    let edit_refused = edit_typed.get("guest_id") == Some(id.to_string().as_str());
+    // what was typed into another row's form is not this row's
+    let edit_typed = if edit_refused {
+        edit_typed
+    } else {
+        Typed::default()
+    };
+    let refused_here = move |err: &crate::error::AppError, name: &str| {
+        Typed::of::<()>(Some(Err(err.clone()))).get(name) == Some(id.to_string().as_str())
+    };
+    let update_value = actions.update.value();
+    let edit_errors = Signal::derive(move || match update_value.get() {
+        Some(Err(err)) if refused_here(&err, "guest_id") => err.field_errors(),
+        _ => Vec::new(),
+    });
+    let reject_typed = Typed::of(actions.decide.value().get_untracked());
+    let reject_refused = reject_typed.get("guest_ids") == Some(id.to_string().as_str());
+    let reject_reason = if reject_refused {
+        reject_typed.value("reason", "")
+    } else {
+        String::new()
+    };
+    let decide_value = actions.decide.value();
+    let reject_error = move || match decide_value.get() {
+        Some(Err(err)) if refused_here(&err, "guest_ids") => err
+            .field_errors()
+            .iter()
+            .find(|e| e.field == "reason")
+            .map(|e| crate::i18n::word(lang, &e.message)),
+        _ => None,
+    };
     view! {
         <tr data-guest=row.contact_email.clone()>
             {can_decide.then(|| view! {
@@ -542,23 +589,27 @@ fn GuestRowView(
                                 <input type="hidden" name="guest_ids[0]" value=id />
                                 <input type="hidden" name="decision" value="reject" />
                                 <label class="visually-hidden" for=format!("reject-{id}")>{tr!(lang, "decide-reason")}</label>
-                                <input id=format!("reject-{id}") type="text" name="reason" placeholder=tr!(lang, "decide-reason-placeholder") />
+                                <input
+                                    id=format!("reject-{id}")
+                                    type="text"
+                                    name="reason"
+                                    value=reject_reason.clone()
+                                    placeholder=tr!(lang, "decide-reason-placeholder")
+                                    aria-invalid=move || reject_error().is_some().to_string()
+                                    aria-describedby=format!("err-reject-{id}")
+                                />
                                 <button type="submit" class="button button-small button-danger">{tr!(lang, "decide-reject")}</button>
+                                <span class="field-error" id=format!("err-reject-{id}") role="alert">{reject_error}</span>
                             </ActionForm>
                         })}
                     </div>
                 })}
                 {row.mine.then(|| {
                     let priorities = StoredValue::new(priorities.clone());
-                    let reason = StoredValue::new(row.reason.clone());
-                    let priority = row.priority;
+                    let reason = StoredValue::new(edit_typed.value("input[reason]", row.reason.clone()));
+                    let priority = StoredValue::new(edit_typed.value("input[priority]", row.priority.as_str()));
                     view! {
                         <div class="row-actions">
-                            {row.state.editable_by_rep().then(|| view! {
-                                <button type="button" class="button button-small" on:click=move |_| editing.update(|e| *e = !*e)>
-                                    {tr!(lang, "nominate-edit")}
-                                </button>
-                            })}
                             {row.state.withdrawable().then(|| view! {
                                 <ActionForm action=actions.withdraw attr:class="inline-form">
                                     <input type="hidden" name="guest_id" value=id />
@@ -566,14 +617,19 @@ fn GuestRowView(
                                 </ActionForm>
                             })}
                         </div>
-                        <Show when=move || editing.get()>
-                            <ActionForm action=actions.update attr:class="form edit-nomination">
-                                <input type="hidden" name="guest_id" value=id />
-                                <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors=no_errors value=reason.get_value() rows=2 />
-                                <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors=no_errors options=priorities.get_value() value=priority.as_str() />
-                                <button type="submit" class="button button-small button-primary">{tr!(lang, "nominate-save")}</button>
-                            </ActionForm>
-                        </Show>
+                        {row.state.editable_by_rep().then(|| view! {
+                            // a disclosure works without JavaScript too; a refused plain post
+                            // comes back with it open
+                            <details class="edit-nomination" open=edit_refused>
+                                <summary class="button button-small">{tr!(lang, "nominate-edit")}</summary>
+                                <ActionForm action=actions.update attr:class="form">
+                                    <input type="hidden" name="guest_id" value=id />
+                                    <TextArea label=tr!(lang, "nominate-reason") name="input[reason]" field="reason" errors=edit_errors value=reason.get_value() rows=2 id=format!("edit-reason-{id}") />
+                                    <SelectField label=tr!(lang, "nominate-priority") name="input[priority]" field="priority" errors=edit_errors options=priorities.get_value() value=priority.get_value() id=format!("edit-priority-{id}") />
+                                    <button type="submit" class="button button-small button-primary">{tr!(lang, "nominate-save")}</button>
+                                </ActionForm>
+                            </details>
+                        })}
                     }
                 })}
             </td>

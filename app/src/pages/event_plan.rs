@@ -5,6 +5,7 @@ use crate::api::dto::{GoalRow, TaskListDto, TaskRow};
 use crate::api::plan::{get_goals, get_tasks, AddTask, ProposeGoal, SetTaskDone};
 use crate::components::{
     action_field_errors, action_message, general_error, use_lang, use_user, SelectField, TextField,
+    Typed,
 };
 use crate::domain::{GoalMetric, Role, Team};
 use crate::i18n::{t, Lang};
@@ -98,17 +99,20 @@ pub fn GoalsSection(event_id: i32) -> impl IntoView {
                             Some(Ok(Some(u))) if u.role == Role::Sales => "sales",
                             _ => "marketing",
                         };
+                        // a refused plain post comes back with the form open and what was typed
+                        let typed = Typed::of(propose.value().get_untracked());
+                        let refused = typed != Typed::default();
                         can.then(|| view! {
-                            <details class="propose">
+                            <details class="propose" open=refused>
                                 <summary>{tr!(lang, "goals-propose")}</summary>
                                 <ActionForm action=propose node_ref=form attr:class="form">
                                     <input type="hidden" name="event_id" value=event_id />
                                     <div class="form-row">
-                                        <SelectField label=tr!(lang, "goals-metric") name="input[metric]" field="metric" errors options=metrics.clone() />
-                                        <TextField label=tr!(lang, "goals-target") name="input[target]" field="target" errors input_type="number" />
-                                        <SelectField label=tr!(lang, "goals-team") name="input[team]" field="team" errors options=teams.clone() value=my_team />
+                                        <SelectField label=tr!(lang, "goals-metric") name="input[metric]" field="metric" errors options=metrics.clone() value=typed.value("input[metric]", "") />
+                                        <TextField label=tr!(lang, "goals-target") name="input[target]" field="target" errors input_type="number" value=typed.value("input[target]", "") />
+                                        <SelectField label=tr!(lang, "goals-team") name="input[team]" field="team" errors options=teams.clone() value=typed.value("input[team]", my_team) />
                                     </div>
-                                    <TextField label=tr!(lang, "goals-note") name="input[note]" field="note" errors />
+                                    <TextField label=tr!(lang, "goals-note") name="input[note]" field="note" errors value=typed.value("input[note]", "") />
                                     <p class="form-error" role="alert">{general}</p>
                                     <button type="submit" class="button button-primary" disabled=move || propose.pending().get()>
                                         {tr!(lang, "goals-submit")}
@@ -186,6 +190,9 @@ fn TaskListView(
     let errors = action_field_errors(add.value());
     let general = action_message(lang, add.value());
     let toggle_error = action_message(lang, toggle.value());
+    // a refused plain post comes back with the form open and what was typed
+    let typed = Typed::of(add.value().get_untracked());
+    let refused = typed != Typed::default();
     let people = dto
         .people
         .iter()
@@ -210,15 +217,15 @@ fn TaskListView(
             }.into_any()
         }}
         {dto.can_add.then(|| view! {
-            <details class="propose">
+            <details class="propose" open=refused>
                 <summary>{tr!(lang, "tasks-add")}</summary>
                 <ActionForm action=add attr:class="form">
                     <input type="hidden" name="event_id" value=event_id />
-                    <TextField label=tr!(lang, "tasks-task") name="input[title]" field="title" errors />
+                    <TextField label=tr!(lang, "tasks-task") name="input[title]" field="title" errors value=typed.value("input[title]", "") />
                     <div class="form-row">
-                        <SelectField label=tr!(lang, "tasks-owner") name="input[owner_id]" field="owner_id" errors options=people.clone() />
-                        <SelectField label=tr!(lang, "tasks-team") name="input[team]" field="team" errors options=teams.clone() />
-                        <TextField label=tr!(lang, "tasks-due") name="input[due_on]" field="due_on" errors input_type="date" />
+                        <SelectField label=tr!(lang, "tasks-owner") name="input[owner_id]" field="owner_id" errors options=people.clone() value=typed.value("input[owner_id]", "") />
+                        <SelectField label=tr!(lang, "tasks-team") name="input[team]" field="team" errors options=teams.clone() value=typed.value("input[team]", "") />
+                        <TextField label=tr!(lang, "tasks-due") name="input[due_on]" field="due_on" errors input_type="date" value=typed.value("input[due_on]", "") />
                     </div>
                     <p class="form-error" role="alert">{general}</p>
                     <button type="submit" class="button button-primary" disabled=move || add.pending().get()>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::users::{list_users, AddUser, SetUserActive, SetUserRole};
 use crate::components::{
     action_field_errors, action_message, general_error, role_key, use_lang, use_user, RoleChip,
-    SelectField, TextField,
+    SelectField, TextField, Typed,
 };
 use crate::domain::Role;
 use crate::error::AppError;
@@ -145,13 +145,18 @@ pub fn UsersPage() -> impl IntoView {
                                 </div>
                                 <section class="card">
                                     <h2>{tr!(lang, "users-add")}</h2>
+                                    // a refused plain post comes back with what was typed; the
+                                    // server never sends the password back
+                                    {
+                                        let typed = Typed::of(add.value().get_untracked());
+                                        view! {
                                     <ActionForm action=add node_ref=form attr:class="form">
                                         <div class="form-row">
-                                            <TextField label=tr!(lang, "users-name") name="input[name]" field="name" errors required=true />
-                                            <TextField label=tr!(lang, "users-email") name="input[email]" field="email" errors input_type="email" required=true />
+                                            <TextField label=tr!(lang, "users-name") name="input[name]" field="name" errors required=true value=typed.value("input[name]", "") />
+                                            <TextField label=tr!(lang, "users-email") name="input[email]" field="email" errors input_type="email" required=true value=typed.value("input[email]", "") />
                                         </div>
                                         <div class="form-row">
-                                            <SelectField label=tr!(lang, "users-role") name="input[role]" field="role" errors options=roles.clone() value="sales" />
+                                            <SelectField label=tr!(lang, "users-role") name="input[role]" field="role" errors options=roles.clone() value=typed.value("input[role]", "sales") />
                                             <TextField label=tr!(lang, "users-password") name="input[password]" field="password" errors input_type="password" autocomplete="new-password" required=true />
                                         </div>
                                         <p class="form-error" role="alert">{add_error}</p>
@@ -159,6 +164,8 @@ pub fn UsersPage() -> impl IntoView {
                                             {tr!(lang, "users-add")}
                                         </button>
                                     </ActionForm>
+                                        }
+                                    }
                                 </section>
                             }
                                 .into_any()

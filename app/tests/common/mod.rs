@@ -175,13 +175,17 @@ pub fn plan() -> EventInput {
 /// What pages show: a service's answer passed through the presentation layer, as the server
 /// functions do.
 pub mod shown {
-    use app::api::dto::{DecisionRow, EventDetail, EventSummary, GuestListDto};
+    use app::api::dto::{
+        AccountList, ContactDetail, ContactFormDto, ContactList, DecisionRow, EventDetail,
+        EventSummary, GuestListDto,
+    };
+    use app::domain::{AccountQuery, ContactQuery};
     use app::error::AppError;
     use app::i18n::Lang;
     use app::ssr::auth::CurrentUser;
     use app::ssr::present;
     use app::ssr::services::events::EventFilter;
-    use app::ssr::services::{EventService, GuestListService};
+    use app::ssr::services::{AccountService, ContactService, EventService, GuestListService};
     use chrono::{DateTime, Utc};
     use sea_orm::DatabaseConnection;
 
@@ -224,5 +228,42 @@ pub mod shown {
     ) -> Result<Vec<DecisionRow>, AppError> {
         let record = GuestListService::my_decisions(db, actor).await?;
         Ok(present::my_decisions(&record, lang))
+    }
+
+    pub async fn contact_list(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        query: &ContactQuery,
+    ) -> Result<ContactList, AppError> {
+        let listing = ContactService::list(db, query).await?;
+        Ok(present::contact_list(&listing, actor))
+    }
+
+    pub async fn contact_detail(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        id: i32,
+        lang: Lang,
+    ) -> Result<ContactDetail, AppError> {
+        let record = ContactService::record(db, id).await?;
+        Ok(present::contact_detail(&record, actor, lang))
+    }
+
+    pub async fn contact_form(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        id: i32,
+    ) -> Result<ContactFormDto, AppError> {
+        let contact = ContactService::editable(db, actor, id).await?;
+        Ok(present::contact_form(&contact))
+    }
+
+    pub async fn account_list(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        query: &AccountQuery,
+    ) -> Result<AccountList, AppError> {
+        let listing = AccountService::list(db, query).await?;
+        Ok(present::account_list(&listing, actor))
     }
 }

@@ -8,16 +8,13 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
-use super::contacts::contact_rows;
+use super::contacts::{listing, ContactListing};
 use super::{
     check_owner, contains_word, flag_filter, owner_for, parse_id, write_csv, CHUNK, LIST_LIMIT,
 };
-use crate::api::dto::{
-    AccountDetail, AccountFormDto, AccountList, AccountRow, ChoiceDto, DirectoryOptions,
-};
 use crate::domain::{
-    can_assign_owner, can_create_directory, can_edit_directory, search_terms, AccountDraft,
-    AccountInput, AccountQuery, FieldError, Tier,
+    can_create_directory, can_edit_directory, search_terms, AccountDraft, AccountInput,
+    AccountQuery, FieldError, Tier,
 };
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
@@ -25,6 +22,35 @@ use crate::ssr::entities::{account, contact, user};
 use crate::ssr::services::UserService;
 
 pub struct AccountService;
+
+/// Accounts with their contact counts and owners; `present::account_list` words them.
+#[derive(Debug, Clone)]
+pub struct AccountListing {
+    /// how many matched; `accounts` holds at most `LIST_LIMIT` of them
+    pub total: u64,
+    pub accounts: Vec<account::Model>,
+    /// contacts per account id (accounts without contacts are missing)
+    pub contact_counts: HashMap<i32, u64>,
+    /// owners by id
+    pub owners: HashMap<i32, user::Model>,
+}
+
+/// An account with its owner and its contacts (by name); `present::account_detail` words it.
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    pub account: account::Model,
+    pub owner: Option<user::Model>,
+    pub contacts: ContactListing,
+}
+
+/// What the directory's filters and forms offer to choose from.
+#[derive(Debug, Clone)]
+pub struct DirectoryChoices {
+    /// active team members, by name
+    pub owners: Vec<user::Model>,
+    /// every account's id and name, by name
+    pub accounts: Vec<(i32, String)>,
+}
 
 impl AccountService {
     pub async fn find(db: &DatabaseConnection, id: i32) -> Result<account::Model, AppError> {
@@ -91,44 +117,27 @@ impl AccountService {
         Ok(counts)
     }
 
+    /// Every signed-in role reads the whole directory.
     pub async fn list(
         db: &DatabaseConnection,
-        actor: &CurrentUser,
         query: &AccountQuery,
-    ) -> Result<AccountList, AppError> {
+    ) -> Result<AccountListing, AppError> {
         let select = Self::select(query);
         let total = select.clone().count(db).await?;
         let accounts = select.limit(LIST_LIMIT).all(db).await?;
         let ids: Vec<i32> = accounts.iter().map(|a| a.id).collect();
-        let counts = Self::contact_counts(db, &ids).await?;
+        let contact_counts = Self::contact_counts(db, &ids).await?;
         let owners = UserService::names(db, accounts.iter().filter_map(|a| a.owner_id)).await?;
-        Ok(AccountList {
+        Ok(AccountListing {
             total,
-            rows: accounts
-                .iter()
-                .map(|a| AccountRow {
-                    id: a.id,
-                    name: a.name.clone(),
-                    domain: a.domain.clone(),
-                    industry: a.industry.clone(),
-                    tier: a.tier.clone(),
-                    target_account: a.target_account,
-                    owner_name: a
-                        .owner_id
-                        .and_then(|id| owners.get(&id))
-                        .map(|u| u.name.clone()),
-                    contacts: counts.get(&a.id).copied().unwrap_or(0),
-                    can_edit: can_edit_directory(actor.role, actor.id, a.owner_id),
-                })
-                .collect(),
+            accounts,
+            contact_counts,
+            owners,
         })
     }
 
-    pub async fn detail(
-        db: &DatabaseConnection,
-        actor: &CurrentUser,
-        id: i32,
-    ) -> Result<AccountDetail, AppError> {
+    /// An account with its contacts (every signed-in role reads it).
+    pub async fn record(db: &DatabaseConnection, id: i32) -> Result<AccountRecord, AppError> {
         let model = Self::find(db, id).await?;
         let contacts = contact::Entity::find()
             .filter(contact::Column::AccountId.eq(id))
@@ -136,47 +145,29 @@ impl AccountService {
             .order_by_asc(contact::Column::FirstName)
             .all(db)
             .await?;
-        let owners = UserService::names(db, model.owner_id).await?;
-        Ok(AccountDetail {
-            id: model.id,
-            name: model.name.clone(),
-            domain: model.domain.clone(),
-            industry: model.industry.clone(),
-            tier: model.tier.clone(),
-            target_account: model.target_account,
-            owner_name: model
-                .owner_id
-                .and_then(|id| owners.get(&id))
-                .map(|u| u.name.clone()),
-            can_edit: can_edit_directory(actor.role, actor.id, model.owner_id),
-            contacts: contact_rows(db, actor, &contacts).await?,
+        let owner = match model.owner_id {
+            Some(owner_id) => user::Entity::find_by_id(owner_id).one(db).await?,
+            None => None,
+        };
+        let total = contacts.len() as u64;
+        Ok(AccountRecord {
+            account: model,
+            owner,
+            contacts: listing(db, total, contacts).await?,
         })
     }
 
-    pub async fn form(
+    /// The account to show in its edit form; only for those who may edit it.
+    pub async fn editable(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         id: i32,
-    ) -> Result<AccountFormDto, AppError> {
+    ) -> Result<account::Model, AppError> {
         let model = Self::find(db, id).await?;
         if !can_edit_directory(actor.role, actor.id, model.owner_id) {
             return Err(AppError::Forbidden);
         }
-        Ok(AccountFormDto {
-            id: model.id,
-            input: AccountInput {
-                name: model.name.clone(),
-                domain: model.domain.clone().unwrap_or_default(),
-                industry: model.industry.clone().unwrap_or_default(),
-                tier: model.tier.clone().unwrap_or_default(),
-                target_account: if model.target_account {
-                    "on".into()
-                } else {
-                    String::new()
-                },
-                owner_id: model.owner_id.map(|i| i.to_string()).unwrap_or_default(),
-            },
-        })
+        Ok(model)
     }
 
     /// Account names are unique regardless of case: the import matches accounts by name.
@@ -296,22 +287,13 @@ impl AccountService {
         write_csv(&header, rows)
     }
 
-    /// What the directory's filters and forms offer.
-    pub async fn options(
-        db: &DatabaseConnection,
-        actor: &CurrentUser,
-    ) -> Result<DirectoryOptions, AppError> {
+    /// What the directory's filters and forms offer: active owners and all accounts, by name.
+    pub async fn choices(db: &DatabaseConnection) -> Result<DirectoryChoices, AppError> {
         let owners = user::Entity::find()
             .filter(user::Column::Active.eq(true))
             .order_by_asc(user::Column::Name)
             .all(db)
-            .await?
-            .into_iter()
-            .map(|u| ChoiceDto {
-                id: u.id,
-                name: u.name,
-            })
-            .collect();
+            .await?;
         let accounts = account::Entity::find()
             .select_only()
             .column(account::Column::Id)
@@ -319,17 +301,8 @@ impl AccountService {
             .order_by_asc(account::Column::Name)
             .into_tuple::<(i32, String)>()
             .all(db)
-            .await?
-            .into_iter()
-            .map(|(id, name)| ChoiceDto { id, name })
-            .collect();
-        Ok(DirectoryOptions {
-            owners,
-            accounts,
-            can_create: can_create_directory(actor.role),
-            can_assign_owner: can_assign_owner(actor.role),
-            can_import: can_create_directory(actor.role),
-        })
+            .await?;
+        Ok(DirectoryChoices { owners, accounts })
     }
 }
 

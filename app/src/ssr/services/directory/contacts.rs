@@ -11,55 +11,58 @@ use super::{
     account_names, check_owner, contains_word, flag_filter, is_unique_violation, owner_for,
     parse_id, write_csv, LIST_LIMIT,
 };
-use crate::api::dto::{
-    ContactActivityRow, ContactDetail, ContactEventRow, ContactFormDto, ContactList, ContactRow,
-};
 use crate::domain::{
-    can_change_consent, can_create_directory, can_edit_directory, search_terms, ContactAction,
-    ContactDraft, ContactInput, ContactQuery, FieldError, ImportColumn, Language,
-    UnsubscribeSource,
+    can_create_directory, can_edit_directory, search_terms, ContactDraft, ContactInput,
+    ContactQuery, FieldError, ImportColumn, Language,
 };
 use crate::error::AppError;
-use crate::i18n::{format_local, Lang};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::{account, contact, event, guest};
+use crate::ssr::entities::{account, contact, contact_activity, event, guest, user};
 use crate::ssr::services::UserService;
 
 pub struct ContactService;
 
-fn full_name(model: &contact::Model) -> String {
-    format!("{} {}", model.first_name, model.last_name)
+/// Contacts with the accounts they belong to and the people who own them;
+/// `present::contact_list` words them.
+#[derive(Debug, Clone)]
+pub struct ContactListing {
+    /// how many matched; `contacts` holds at most `LIST_LIMIT` of them
+    pub total: u64,
+    pub contacts: Vec<contact::Model>,
+    pub accounts: HashMap<i32, account::Model>,
+    /// owners by id
+    pub owners: HashMap<i32, user::Model>,
 }
 
-/// Contacts with their account and owner names, ready for a table.
-pub(super) async fn contact_rows(
+/// A contact with its account, the events it was nominated to, its activity log and the people
+/// all of these name; `present::contact_detail` words it.
+#[derive(Debug, Clone)]
+pub struct ContactRecord {
+    pub contact: contact::Model,
+    pub account: Option<account::Model>,
+    pub nominations: Vec<guest::Model>,
+    /// the nominations' events by id
+    pub events: HashMap<i32, event::Model>,
+    /// consent changes, newest first
+    pub activities: Vec<contact_activity::Model>,
+    /// owner, nominators, the admin who unsubscribed the contact, who acted in the log
+    pub people: HashMap<i32, user::Model>,
+}
+
+/// Loads what a list of contacts names: their accounts and owners.
+pub(super) async fn listing(
     db: &DatabaseConnection,
-    actor: &CurrentUser,
-    contacts: &[contact::Model],
-) -> Result<Vec<ContactRow>, AppError> {
+    total: u64,
+    contacts: Vec<contact::Model>,
+) -> Result<ContactListing, AppError> {
     let accounts = account_names(db, contacts.iter().filter_map(|c| c.account_id)).await?;
     let owners = UserService::names(db, contacts.iter().filter_map(|c| c.owner_id)).await?;
-    Ok(contacts
-        .iter()
-        .map(|c| ContactRow {
-            id: c.id,
-            name: full_name(c),
-            email: c.email.clone(),
-            title: c.title.clone(),
-            account_id: c.account_id,
-            account_name: c
-                .account_id
-                .and_then(|id| accounts.get(&id))
-                .map(|a| a.name.clone()),
-            language: c.language.clone(),
-            owner_name: c
-                .owner_id
-                .and_then(|id| owners.get(&id))
-                .map(|u| u.name.clone()),
-            unsubscribed: c.unsubscribed_at.is_some(),
-            can_edit: can_edit_directory(actor.role, actor.id, c.owner_id),
-        })
-        .collect())
+    Ok(ContactListing {
+        total,
+        contacts,
+        accounts,
+        owners,
+    })
 }
 
 impl ContactService {
@@ -125,35 +128,29 @@ impl ContactService {
             .order_by_asc(contact::Column::Id))
     }
 
-    /// Every signed-in role reads the whole directory.
+    /// Every signed-in role reads the whole directory: the first `LIST_LIMIT` contacts a filter
+    /// selects, and how many it selects.
     pub async fn list(
         db: &DatabaseConnection,
-        actor: &CurrentUser,
         query: &ContactQuery,
-    ) -> Result<ContactList, AppError> {
+    ) -> Result<ContactListing, AppError> {
         let select = Self::select(db, query).await?;
         let total = select.clone().count(db).await?;
         let contacts = select.limit(LIST_LIMIT).all(db).await?;
-        Ok(ContactList {
-            total,
-            rows: contact_rows(db, actor, &contacts).await?,
-        })
+        listing(db, total, contacts).await
     }
 
-    /// A contact with every event it was nominated to.
-    pub async fn detail(
-        db: &DatabaseConnection,
-        actor: &CurrentUser,
-        id: i32,
-        lang: Lang,
-    ) -> Result<ContactDetail, AppError> {
+    /// A contact with every event it was nominated to (every signed-in role reads it).
+    pub async fn record(db: &DatabaseConnection, id: i32) -> Result<ContactRecord, AppError> {
         let model = Self::find(db, id).await?;
-        let guests = guest::Entity::find()
+        let nominations = guest::Entity::find()
             .filter(guest::Column::ContactId.eq(id))
             .all(db)
             .await?;
         let events: HashMap<i32, event::Model> = event::Entity::find()
-            .filter(event::Column::Id.is_in(guests.iter().map(|g| g.event_id).collect::<Vec<_>>()))
+            .filter(
+                event::Column::Id.is_in(nominations.iter().map(|g| g.event_id).collect::<Vec<_>>()),
+            )
             .all(db)
             .await?
             .into_iter()
@@ -162,7 +159,7 @@ impl ContactService {
         let activities = super::ConsentService::activities(db, id).await?;
         let people = UserService::names(
             db,
-            guests
+            nominations
                 .iter()
                 .map(|g| g.nominated_by)
                 .chain(model.owner_id)
@@ -170,98 +167,31 @@ impl ContactService {
                 .chain(activities.iter().filter_map(|a| a.user_id)),
         )
         .await?;
-        let name_of = |id: Option<i32>| id.and_then(|id| people.get(&id)).map(|u| u.name.clone());
         let account = match model.account_id {
             Some(account_id) => account::Entity::find_by_id(account_id).one(db).await?,
             None => None,
         };
-        let mut rows: Vec<(chrono::DateTime<Utc>, ContactEventRow)> = guests
-            .iter()
-            .filter_map(|g| {
-                let e = events.get(&g.event_id)?;
-                let tz: chrono_tz::Tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
-                Some((
-                    e.starts_at,
-                    ContactEventRow {
-                        event_id: e.id,
-                        title: e.title.clone(),
-                        when: format_local(lang, &e.starts_local, tz),
-                        state: g.state,
-                        answer: g.answer,
-                        checked_in: g
-                            .checked_in_at
-                            .map(|at| crate::i18n::format_instant(lang, &at, tz)),
-                        nominated_by: people
-                            .get(&g.nominated_by)
-                            .map(|u| u.name.clone())
-                            .unwrap_or_default(),
-                    },
-                ))
-            })
-            .collect();
-        // newest event first
-        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
-        Ok(ContactDetail {
-            id: model.id,
-            first_name: model.first_name.clone(),
-            last_name: model.last_name.clone(),
-            email: model.email.clone(),
-            title: model.title.clone(),
-            phone: model.phone.clone(),
-            language: model.language.clone(),
-            account_id: model.account_id,
-            account_name: account.map(|a| a.name),
-            owner_name: name_of(model.owner_id),
-            unsubscribed_at: model
-                .unsubscribed_at
-                .map(|at| crate::i18n::format_instant(lang, &at, chrono_tz::UTC)),
-            unsubscribe_source: model
-                .unsubscribe_source
-                .as_deref()
-                .and_then(UnsubscribeSource::parse),
-            unsubscribed_by: name_of(model.unsubscribed_by),
-            unsubscribe_note: model.unsubscribe_note.clone(),
-            can_change_consent: can_change_consent(actor.role),
-            can_edit: can_edit_directory(actor.role, actor.id, model.owner_id),
-            events: rows.into_iter().map(|(_, row)| row).collect(),
-            activities: activities
-                .iter()
-                .filter_map(|a| {
-                    Some(ContactActivityRow {
-                        when: crate::i18n::format_instant(lang, &a.created_at, chrono_tz::UTC),
-                        action: ContactAction::parse(&a.action)?,
-                        who: name_of(a.user_id),
-                        note: a.note.clone(),
-                    })
-                })
-                .collect(),
+        Ok(ContactRecord {
+            contact: model,
+            account,
+            nominations,
+            events,
+            activities,
+            people,
         })
     }
 
-    /// The contact as its edit form shows it; only for those who may edit it.
-    pub async fn form(
+    /// The contact to show in its edit form; only for those who may edit it.
+    pub async fn editable(
         db: &DatabaseConnection,
         actor: &CurrentUser,
         id: i32,
-    ) -> Result<ContactFormDto, AppError> {
+    ) -> Result<contact::Model, AppError> {
         let model = Self::find(db, id).await?;
         if !can_edit_directory(actor.role, actor.id, model.owner_id) {
             return Err(AppError::Forbidden);
         }
-        let id_text = |id: Option<i32>| id.map(|i| i.to_string()).unwrap_or_default();
-        Ok(ContactFormDto {
-            id: model.id,
-            input: ContactInput {
-                first_name: model.first_name.clone(),
-                last_name: model.last_name.clone(),
-                email: model.email.clone(),
-                title: model.title.clone().unwrap_or_default(),
-                phone: model.phone.clone().unwrap_or_default(),
-                language: model.language.clone(),
-                account_id: id_text(model.account_id),
-                owner_id: id_text(model.owner_id),
-            },
-        })
+        Ok(model)
     }
 
     async fn check_references(

@@ -10,7 +10,6 @@ use sea_orm::{
 };
 
 use super::{is_unique_violation, CHUNK};
-use crate::api::dto::{ImportPreview, ImportRowError};
 use crate::domain::{
     can_assign_owner, can_create_directory, can_edit_directory, detect_separator,
     restore_neutralised, AccountDraft, AccountInput, ContactDraft, ContactInput, EmailAddress,
@@ -24,6 +23,32 @@ pub struct ImportService;
 
 /// The preview lists this many row problems; the count covers all of them.
 pub const MAX_SHOWN_ERRORS: usize = 200;
+
+/// What an import would do (or did), worked out without writing anything;
+/// `present::import_preview` hands it to the import page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub invalid: u64,
+    pub new_accounts: u64,
+    /// the first problems (at most `MAX_SHOWN_ERRORS`), in file order
+    pub errors: Vec<RowProblem>,
+    /// header cells that were not recognised and are ignored
+    pub ignored_columns: Vec<String>,
+}
+
+/// One problem in one row of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// the line in the file, counting the header as line 1
+    pub line: u64,
+    /// the column as the file's header names it
+    pub column: String,
+    pub message: Msg,
+}
 
 /// A contact as one valid import row wants it stored.
 #[derive(Debug, Clone)]
@@ -47,7 +72,7 @@ struct PlannedAccount {
 
 /// Everything an import would write, worked out from the file and the database.
 pub struct ImportPlan {
-    pub preview: ImportPreview,
+    pub preview: ImportReport,
     new_accounts: Vec<PlannedAccount>,
     /// lower-cased name → id of accounts that exist already
     existing_accounts: HashMap<String, i32>,
@@ -275,7 +300,7 @@ impl ImportService {
             }
         }
 
-        let mut preview = ImportPreview {
+        let mut preview = ImportReport {
             ignored_columns: ignored,
             ..Default::default()
         };
@@ -385,7 +410,7 @@ impl ImportService {
                 preview.invalid += 1;
                 for (column, message) in problems {
                     if preview.errors.len() < MAX_SHOWN_ERRORS {
-                        preview.errors.push(ImportRowError {
+                        preview.errors.push(RowProblem {
                             line: row.line,
                             column: header_of(column),
                             message,
@@ -475,7 +500,7 @@ impl ImportService {
         actor: &CurrentUser,
         plan: ImportPlan,
         progress: impl Fn(u64, u64),
-    ) -> Result<ImportPreview, AppError> {
+    ) -> Result<ImportReport, AppError> {
         if !can_create_directory(actor.role) {
             return Err(AppError::Forbidden);
         }
@@ -569,7 +594,7 @@ impl ImportService {
         db: &DatabaseConnection,
         actor: &CurrentUser,
         text: &str,
-    ) -> Result<ImportPreview, AppError> {
+    ) -> Result<ImportReport, AppError> {
         let plan = Self::plan(db, actor, text).await?;
         Self::write(db, actor, plan, |_, _| {}).await
     }

@@ -6,15 +6,26 @@ use std::time::{Duration, Instant};
 
 use sea_orm::DatabaseConnection;
 
-use super::{ImportPlan, ImportService};
-use crate::api::dto::{ImportJobStatus, ImportPreview};
+use super::{ImportPlan, ImportReport, ImportService};
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
+
+/// A running or finished import; `present::import_status` hands it to the page that polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportJob {
+    pub job_id: u64,
+    /// rows to write and rows written so far
+    pub total: u64,
+    pub done: u64,
+    /// how it ended, once it has: what was written, or why it failed (`Internal` also when the
+    /// import task panicked)
+    pub outcome: Option<Result<ImportReport, AppError>>,
+}
 
 struct Job {
     user_id: i32,
     started: Instant,
-    progress: ImportJobStatus,
+    progress: ImportJob,
 }
 
 static JOBS: LazyLock<Mutex<HashMap<u64, Job>>> = LazyLock::new(Default::default);
@@ -26,7 +37,7 @@ fn jobs() -> MutexGuard<'static, HashMap<u64, Job>> {
     JOBS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn update(job_id: u64, change: impl FnOnce(&mut ImportJobStatus)) {
+fn update(job_id: u64, change: impl FnOnce(&mut ImportJob)) {
     if let Some(job) = jobs().get_mut(&job_id) {
         change(&mut job.progress);
     }
@@ -52,7 +63,7 @@ pub fn start(db: DatabaseConnection, actor: CurrentUser, plan: ImportPlan) -> u6
 fn run<W, F>(user_id: i32, total: u64, write: W) -> u64
 where
     W: FnOnce(u64) -> F,
-    F: Future<Output = Result<ImportPreview, AppError>> + Send + 'static,
+    F: Future<Output = Result<ImportReport, AppError>> + Send + 'static,
 {
     let job_id = rand::random::<u64>() >> 11; // fits a JavaScript number
     {
@@ -63,14 +74,11 @@ where
             Job {
                 user_id,
                 started: Instant::now(),
-                progress: ImportJobStatus {
+                progress: ImportJob {
                     job_id,
                     total,
                     done: 0,
-                    finished: false,
-                    failed: false,
-                    error: None,
-                    result: None,
+                    outcome: None,
                 },
             },
         );
@@ -84,23 +92,16 @@ where
                 Err(AppError::Internal)
             }
         };
-        update(job_id, |p| {
-            p.finished = true;
-            match result {
-                Ok(preview) => p.result = Some(preview),
-                Err(err) => {
-                    tracing::warn!(job_id, error = %err, "import failed");
-                    p.failed = true;
-                    p.error = Some(err);
-                }
-            }
-        });
+        if let Err(err) = &result {
+            tracing::warn!(job_id, error = %err, "import failed");
+        }
+        update(job_id, |p| p.outcome = Some(result));
     });
     job_id
 }
 
 /// The progress of one of the user's own imports.
-pub fn progress(actor: &CurrentUser, job_id: u64) -> Result<ImportJobStatus, AppError> {
+pub fn progress(actor: &CurrentUser, job_id: u64) -> Result<ImportJob, AppError> {
     match jobs().get(&job_id) {
         Some(job) if job.user_id == actor.id => Ok(job.progress.clone()),
         _ => Err(AppError::NotFound),
@@ -121,18 +122,17 @@ mod tests {
         }
     }
 
-    async fn finished(actor: &CurrentUser, job_id: u64) -> ImportJobStatus {
+    async fn finished(actor: &CurrentUser, job_id: u64) -> Result<ImportReport, AppError> {
         for _ in 0..500 {
-            let status = progress(actor, job_id).unwrap();
-            if status.finished {
-                return status;
+            if let Some(outcome) = progress(actor, job_id).unwrap().outcome {
+                return outcome;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         panic!("the job never finished");
     }
 
-    async fn a_writer_that_panics(_job_id: u64) -> Result<ImportPreview, AppError> {
+    async fn a_writer_that_panics(_job_id: u64) -> Result<ImportReport, AppError> {
         panic!("the writer broke on purpose");
     }
 
@@ -140,10 +140,7 @@ mod tests {
     async fn an_import_whose_writer_panics_is_reported_as_failed() {
         let actor = someone(7);
         let job_id = run(actor.id, 3, a_writer_that_panics);
-        let status = finished(&actor, job_id).await;
-        assert!(status.failed);
-        assert_eq!(status.error, Some(AppError::Internal));
-        assert_eq!(status.result, None);
+        assert_eq!(finished(&actor, job_id).await, Err(AppError::Internal));
         // the registry still answers afterwards
         assert_eq!(progress(&someone(8), job_id), Err(AppError::NotFound));
     }
@@ -154,11 +151,9 @@ mod tests {
         let job_id = run(actor.id, 3, |_| async {
             Err(AppError::Conflict(msg!("import-added-meanwhile")))
         });
-        let status = finished(&actor, job_id).await;
-        assert!(status.failed);
         assert_eq!(
-            status.error,
-            Some(AppError::Conflict(msg!("import-added-meanwhile")))
+            finished(&actor, job_id).await,
+            Err(AppError::Conflict(msg!("import-added-meanwhile")))
         );
     }
 }

@@ -18,10 +18,10 @@ mod contacts;
 mod import;
 pub mod jobs;
 
-pub use accounts::AccountService;
+pub use accounts::{AccountListing, AccountRecord, AccountService, DirectoryChoices};
 pub use consent::ConsentService;
-pub use contacts::ContactService;
-pub use import::{ImportPlan, ImportService, MAX_SHOWN_ERRORS};
+pub use contacts::{ContactListing, ContactRecord, ContactService};
+pub use import::{ImportPlan, ImportReport, ImportService, RowProblem, MAX_SHOWN_ERRORS};
 
 /// Lists show at most this many rows; the count says how many matched, export gives all.
 pub const LIST_LIMIT: u64 = 200;
