@@ -442,7 +442,16 @@ async fn a_refused_plain_nomination_edit_comes_back_open_on_its_row() {
         .json()
         .await
         .unwrap();
-    let contact_id = list["my_contacts"][0]["id"].as_i64().unwrap().to_string();
+    // the demo data has nominated some already: take a contact that is still free
+    let contact_id = list["my_contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["blocked"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     let res = app
         .post(
             &sales,
@@ -462,7 +471,15 @@ async fn a_refused_plain_nomination_edit_comes_back_open_on_its_row() {
         .json()
         .await
         .unwrap();
-    let guest_id = list["rows"][0]["id"].as_i64().unwrap().to_string();
+    let guest_id = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contact_id"].as_i64().map(|id| id.to_string()) == Some(contact_id.clone()))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     let page = format!("/events/{event}");
     let back = post_without_javascript(
         &app,

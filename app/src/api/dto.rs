@@ -117,6 +117,16 @@ pub struct GuestRow {
     pub decision_reason: Option<String>,
     /// nominated by the signed-in rep
     pub mine: bool,
+    pub invitation: crate::domain::InvitationState,
+    pub answer: crate::domain::Answer,
+    pub waitlist_position: Option<i32>,
+    /// what the guest did and when, worded: "viewed 2 hours ago", "opened the video 1 hour ago"
+    pub seen: Vec<String>,
+    /// the rep's note and video for this guest (only on the rep's own rows)
+    pub personal_note: String,
+    pub video_url: String,
+    /// the signed-in user may record an answer the guest gave by phone or in person
+    pub can_record_answer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,12 @@ pub async fn get_guest_list(event_id: i32) -> Result<GuestListDto, AppError> {
         async {
             let user = require_user().await?;
             let record = GuestListService::record(&state()?.db, &user, event_id).await?;
-            Ok(present::guest_list(&record, &user, chrono::Utc::now()))
+            Ok(present::guest_list(
+                crate::current_language(),
+                &record,
+                &user,
+                chrono::Utc::now(),
+            ))
         }
         .await,
     )

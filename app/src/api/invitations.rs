@@ -154,6 +154,28 @@ pub struct OutboxRow {
     pub sent: Option<String>,
 }
 
+/// A rep (for their own guest) or marketing records an answer the guest gave by phone or in
+/// person (`answer` = "accept" or "decline"); the same capacity and waitlist rules apply.
+#[server(prefix = "/api", endpoint = "record_answer")]
+pub async fn record_answer(guest_id: i32, answer: String) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::InvitationService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let accept = match answer.as_str() {
+                "accept" => true,
+                "decline" => false,
+                _ => return Err(AppError::field("answer", msg!("rsvp-answer-unknown"))),
+            };
+            let state = state()?;
+            InvitationService::record_answer(&state.db, &state.mail, &user, guest_id, accept)
+                .await
+                .map(|_| ())
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "get_outbox")]
 pub async fn get_outbox() -> Result<Vec<OutboxRow>, AppError> {
     use crate::ssr::{auth::*, services::OutboxService};

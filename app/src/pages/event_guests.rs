@@ -7,6 +7,7 @@ use crate::api::dto::{GuestListDto, GuestRow};
 use crate::api::guest_list::{
     get_guest_list, DecideNominations, Nominate, SetQuota, UpdateNomination, WithdrawNomination,
 };
+use crate::api::invitations::{RecordAnswer, SetPersonalTouch};
 use crate::components::{
     action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
     Typed,
@@ -32,6 +33,8 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     let update = ServerAction::<UpdateNomination>::new();
     let withdraw = ServerAction::<WithdrawNomination>::new();
     let decide = ServerAction::<DecideNominations>::new();
+    let touch = ServerAction::<SetPersonalTouch>::new();
+    let record = ServerAction::<RecordAnswer>::new();
     let list = Resource::new(
         move || {
             (
@@ -40,6 +43,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                 update.version().get(),
                 withdraw.version().get(),
                 decide.version().get(),
+                (touch.version().get(), record.version().get()),
             )
         },
         move |_| get_guest_list(event_id),
@@ -50,6 +54,8 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
         update,
         withdraw,
         decide,
+        touch,
+        record,
     };
     view! {
         <section class="card" id="guests">
@@ -109,6 +115,8 @@ struct GuestActions {
     update: ServerAction<UpdateNomination>,
     withdraw: ServerAction<WithdrawNomination>,
     decide: ServerAction<DecideNominations>,
+    touch: ServerAction<SetPersonalTouch>,
+    record: ServerAction<RecordAnswer>,
 }
 
 #[component]
@@ -482,11 +490,12 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
                         <th scope="col">{tr!(lang, "guests-priority")}</th>
                         <th scope="col">{tr!(lang, "nominate-reason")}</th>
                         <th scope="col">{tr!(lang, "guests-state")}</th>
+                        <th scope="col">{tr!(lang, "guests-invitation")}</th>
                         <th scope="col">{tr!(lang, "guests-actions")}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=visible key=|r| (r.id, r.state, r.reason.clone(), r.priority) let:row>
+                    <For each=visible key=|r| (r.id, r.state, r.reason.clone(), r.priority, r.answer, r.seen.clone(), r.personal_note.clone()) let:row>
                         <GuestRowView row can_decide event_id selected actions />
                     </For>
                 </tbody>
@@ -574,7 +583,24 @@ fn GuestRowView(
                 <NominationChip state=row.state />
                 {row.decision_reason.clone().map(|r| view! { <div class="small decision-reason">{tr!(lang, "decide-reason-shown")} ": " {r}</div> })}
             </td>
+            <td data-label=tr!(lang, "guests-invitation")>
+                <InvitationCell row=row.clone() />
+            </td>
             <td data-label=tr!(lang, "guests-actions") class="actions">
+                {row.can_record_answer.then(|| view! {
+                    <div class="row-actions">
+                        <ActionForm action=actions.record attr:class="inline-form">
+                            <input type="hidden" name="guest_id" value=id />
+                            <input type="hidden" name="answer" value="accept" />
+                            <button type="submit" class="button button-small button-quiet">{tr!(lang, "answer-record-accept")}</button>
+                        </ActionForm>
+                        <ActionForm action=actions.record attr:class="inline-form">
+                            <input type="hidden" name="guest_id" value=id />
+                            <input type="hidden" name="answer" value="decline" />
+                            <button type="submit" class="button button-small button-quiet">{tr!(lang, "answer-record-decline")}</button>
+                        </ActionForm>
+                    </div>
+                })}
                 {(can_decide && decidable).then(|| view! {
                     <div class="row-actions">
                         {(row.state != NominationState::Approved).then(|| view! {
@@ -617,6 +643,9 @@ fn GuestRowView(
                                 </ActionForm>
                             })}
                         </div>
+                        {(row.state == NominationState::Approved).then(|| view! {
+                            <PersonalTouch id note=row.personal_note.clone() video=row.video_url.clone() action=actions.touch />
+                        })}
                         {row.state.editable_by_rep().then(|| view! {
                             // a disclosure works without JavaScript too; a refused plain post
                             // comes back with it open
@@ -634,6 +663,91 @@ fn GuestRowView(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// Where the guest's invitation stands: not sent, sent, viewed; the answer (with the waitlist
+/// place); and what the guest did when.
+#[component]
+fn InvitationCell(row: GuestRow) -> impl IntoView {
+    use crate::domain::{Answer, InvitationState};
+    let lang = use_lang();
+    let (class, label) = match row.invitation {
+        InvitationState::NotSent => ("chip", tr!(lang, "invitation-not-sent")),
+        InvitationState::Sent => ("chip chip-sent", tr!(lang, "invitation-sent")),
+        InvitationState::Viewed => ("chip chip-viewed", tr!(lang, "invitation-viewed")),
+    };
+    let answer = match (row.answer, row.waitlist_position) {
+        (Answer::None, _) => None,
+        (Answer::Waitlisted, Some(place)) => Some(format!(
+            "{} #{place}",
+            t(lang, crate::components::answer_key(row.answer))
+        )),
+        (answer, _) => Some(t(lang, crate::components::answer_key(answer)).to_string()),
+    };
+    view! {
+        <span class=class>{label}</span>
+        {answer.map(|a| view! { " " <span class=format!("chip chip-answer-{}", row.answer.as_str())>{a}</span> })}
+        {(!row.seen.is_empty()).then(|| view! {
+            <ul class="seen small muted">
+                {row.seen.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// The rep's personal note and video link for their guest, written into the invitation.
+#[component]
+fn PersonalTouch(
+    id: i32,
+    note: String,
+    video: String,
+    action: ServerAction<SetPersonalTouch>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let refused_here = move || {
+        Typed::of(action.value().get_untracked()).get("guest_id") == Some(id.to_string().as_str())
+    };
+    let typed = if refused_here() {
+        Typed::of(action.value().get_untracked())
+    } else {
+        Typed::default()
+    };
+    let errors = Signal::derive(move || match action.value().get() {
+        Some(Err(err))
+            if Typed::of::<()>(Some(Err(err.clone()))).get("guest_id")
+                == Some(id.to_string().as_str()) =>
+        {
+            err.field_errors()
+        }
+        _ => Vec::new(),
+    });
+    let video_error = move || {
+        crate::domain::message_for(&errors.get(), "video_url").map(|m| crate::i18n::word(lang, &m))
+    };
+    let open = refused_here() || note.trim().is_empty();
+    view! {
+        <details class="personal-touch" open=open>
+            <summary class="button button-small">{tr!(lang, "touch-note")}</summary>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="guest_id" value=id />
+                <TextArea label=tr!(lang, "touch-note") name="personal_note" field="personal_note" errors value=typed.value("personal_note", note.clone()) rows=3 id=format!("touch-note-{id}") />
+                <div class="field" class:invalid=move || video_error().is_some()>
+                    <label for=format!("touch-video-{id}")>{tr!(lang, "touch-video")}</label>
+                    <input
+                        id=format!("touch-video-{id}")
+                        type="url"
+                        name="video_url"
+                        value=typed.value("video_url", video.clone())
+                        placeholder="https://"
+                        aria-invalid=move || video_error().is_some().to_string()
+                        aria-describedby=format!("err-touch-video-{id}")
+                    />
+                    <p class="field-error" id=format!("err-touch-video-{id}") role="alert">{video_error}</p>
+                </div>
+                <button type="submit" class="button button-small button-primary">{tr!(lang, "touch-save")}</button>
+            </ActionForm>
+        </details>
     }
 }
 

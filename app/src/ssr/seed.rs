@@ -5,8 +5,11 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 use super::auth::CurrentUser;
 use super::entities::{account, contact};
-use super::services::{EventService, GuestListService, UserService};
-use crate::domain::{format_local_datetime, EmailAddress, EventInput, EventStatus, NewUser, Role};
+use super::services::{EventService, GuestListService, InvitationService, UserService};
+use crate::domain::{
+    format_local_datetime, Decision, EmailAddress, EventInput, EventStatus, NewUser, Nomination,
+    Priority, Role,
+};
 use crate::error::AppError;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -121,8 +124,9 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
             2,
         ),
     ];
+    let mut contact_ids = Vec::new();
     for (first, last, email, title, language, account) in contacts {
-        contact::ActiveModel {
+        let created = contact::ActiveModel {
             first_name: Set(first.into()),
             last_name: Set(last.into()),
             email: Set(email.into()),
@@ -135,6 +139,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         }
         .insert(db)
         .await?;
+        contact_ids.push(created.id);
     }
 
     let berlin: Tz = chrono_tz::Europe::Berlin;
@@ -167,6 +172,45 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     .await?;
     EventService::change_status(db, marketing, open.id, EventStatus::Open).await?;
     GuestListService::set_quota(db, marketing, open.id, sales.id, 5).await?;
+    // Sam has nominated three customers; marketing approved two, so the invitations can go out
+    let reasons = [
+        "Runs operations for our largest logistics account; renewal due in spring.",
+        "New head of supply chain: a first personal meeting.",
+        "Evaluating our tracking product.",
+    ];
+    let mut nominated = Vec::new();
+    for (contact_id, reason) in contact_ids.iter().zip(reasons) {
+        let guest = GuestListService::nominate(
+            db,
+            sales,
+            open.id,
+            *contact_id,
+            &Nomination {
+                reason: reason.into(),
+                priority: Priority::A,
+            },
+            now,
+        )
+        .await?;
+        nominated.push(guest.id);
+    }
+    GuestListService::decide(
+        db,
+        marketing,
+        open.id,
+        &nominated[..2],
+        Decision::Approve,
+        None,
+    )
+    .await?;
+    InvitationService::set_personal_touch(
+        db,
+        sales,
+        nominated[0],
+        "Ich würde mich sehr freuen, Sie beim Dinner zu sehen – und Ihnen unsere neue Sendungsverfolgung zu zeigen.",
+        "https://video.example.com/sam/logistics-dinner",
+    )
+    .await?;
     EventService::create(
         db,
         marketing,

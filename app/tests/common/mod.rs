@@ -218,7 +218,12 @@ pub mod shown {
         now: DateTime<Utc>,
     ) -> Result<GuestListDto, AppError> {
         let record = GuestListService::record(db, actor, event_id).await?;
-        Ok(present::guest_list(&record, actor, now))
+        Ok(present::guest_list(
+            app::i18n::Lang::En,
+            &record,
+            actor,
+            now,
+        ))
     }
 
     pub async fn my_decisions(

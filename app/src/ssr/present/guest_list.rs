@@ -13,6 +13,7 @@ fn contact_name(c: &contact::Model) -> String {
 }
 
 pub fn guest_list(
+    lang: Lang,
     record: &GuestListRecord,
     actor: &CurrentUser,
     now: DateTime<Utc>,
@@ -62,6 +63,38 @@ pub fn guest_list(
                 state: g.state,
                 decision_reason: g.decision_reason.clone(),
                 mine: g.nominated_by == actor.id,
+                invitation: g.invitation,
+                answer: g.answer,
+                waitlist_position: g.waitlist_position,
+                seen: [
+                    (g.invited_at, k!("guest-seen-invited")),
+                    (g.viewed_at, k!("guest-seen-viewed")),
+                    (g.video_opened_at, k!("guest-seen-video")),
+                    (g.answered_at, k!("guest-seen-answered")),
+                ]
+                .into_iter()
+                .filter_map(|(at, id)| {
+                    at.map(|at| {
+                        crate::i18n::t_args(
+                            lang,
+                            id,
+                            &[("when", crate::i18n::relative(lang, now, at).into())],
+                        )
+                    })
+                })
+                .collect(),
+                personal_note: if g.nominated_by == actor.id {
+                    g.personal_note.clone()
+                } else {
+                    String::new()
+                },
+                video_url: if g.nominated_by == actor.id {
+                    g.video_url.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                can_record_answer: g.invitation != crate::domain::InvitationState::NotSent
+                    && (g.nominated_by == actor.id || actor.role.can_edit_events()),
             })
         })
         .collect();

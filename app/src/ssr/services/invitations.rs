@@ -260,41 +260,22 @@ impl InvitationService {
     async fn record_by_token<C: ConnectionTrait>(
         db: &C,
         token: &str,
-        lock: bool,
     ) -> Result<RsvpRecord, AppError> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::NotFound);
         }
-        let mut query =
-            guest::Entity::find().filter(guest::Column::RsvpTokenHash.eq(hash_token(token)));
-        if lock {
-            query = query.lock_exclusive();
-        }
-        let found = query.one(db).await?.ok_or(AppError::NotFound)?;
-        let event = event::Entity::find_by_id(found.event_id)
+        let found = guest::Entity::find()
+            .filter(guest::Column::RsvpTokenHash.eq(hash_token(token)))
             .one(db)
             .await?
             .ok_or(AppError::NotFound)?;
-        let person = contact::Entity::find_by_id(found.contact_id)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let host = user::Entity::find_by_id(found.nominated_by)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(RsvpRecord {
-            guest: found,
-            event,
-            contact: person,
-            host,
-        })
+        record_of(db, found).await
     }
 
     /// The guest opens their link: the first time marks them `viewed` (answers never change on a
     /// GET; mail scanners open every link). Unknown tokens are not found.
     pub async fn open(db: &DatabaseConnection, token: &str) -> Result<RsvpRecord, AppError> {
-        let mut record = Self::record_by_token(db, token, false).await?;
+        let mut record = Self::record_by_token(db, token).await?;
         if record.guest.viewed_at.is_none() {
             let now = Utc::now();
             let result = guest::Entity::update_many()
@@ -318,7 +299,7 @@ impl InvitationService {
     /// The guest follows the video link: recorded the first time; the answer is the URL the rep
     /// stored, and nothing else.
     pub async fn open_video(db: &DatabaseConnection, token: &str) -> Result<String, AppError> {
-        let record = Self::record_by_token(db, token, false).await?;
+        let record = Self::record_by_token(db, token).await?;
         let url = record.guest.video_url.clone().ok_or(AppError::NotFound)?;
         let now = Utc::now();
         guest::Entity::update_many()
@@ -342,7 +323,7 @@ impl InvitationService {
         accept: bool,
     ) -> Result<RsvpRecord, AppError> {
         let txn = begin_write(db).await?;
-        let record = Self::record_by_token(&txn, token, false).await?;
+        let record = Self::record_by_token(&txn, token).await?;
         apply_answer(txn, settings, record, token, accept, None).await
     }
 
