@@ -177,7 +177,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/unsubscribe/:token")
-                        view=pages::guest::GuestNotFoundPage
+                        view=pages::unsubscribe::UnsubscribePage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -1,7 +1,7 @@
 //! Requests from outside the site that a standard requires us to accept: the only exceptions to the
 //! Origin check, and their handlers.
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -27,9 +27,14 @@ pub fn accepts_cross_site(method: &Method, path: &str) -> bool {
 /// The body RFC 8058 requires of a one-click unsubscribe (section 3.1).
 pub const ONE_CLICK_BODY: &str = "List-Unsubscribe=One-Click";
 
-/// `POST /unsubscribe/{token}` (RFC 8058 one-click). Unsubscribe tokens arrive with the invitation
-/// emails; until then no token is known, so a well-formed request answers 404 and changes nothing.
-pub async fn one_click_unsubscribe(Path(_token): Path<String>, body: Bytes) -> Response {
+/// `POST /unsubscribe/{token}` (RFC 8058 one-click): the token is the guest's personal link from
+/// the invitation. The contact is unsubscribed (idempotent); an unknown token answers 404 and
+/// changes nothing.
+pub async fn one_click_unsubscribe(
+    State(state): State<app::ssr::state::AppState>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Response {
     let one_click = std::str::from_utf8(&body)
         .is_ok_and(|b| b.split('&').any(|pair| pair.trim() == ONE_CLICK_BODY));
     if !one_click {
@@ -39,7 +44,16 @@ pub async fn one_click_unsubscribe(Path(_token): Path<String>, body: Bytes) -> R
         )
             .into_response();
     }
-    (StatusCode::NOT_FOUND, "This unsubscribe link is not known.").into_response()
+    match app::ssr::services::InvitationService::unsubscribe(&state.db, &token).await {
+        Ok(_) => (StatusCode::OK, "Unsubscribed.").into_response(),
+        Err(app::error::AppError::NotFound) => {
+            (StatusCode::NOT_FOUND, "This unsubscribe link is not known.").into_response()
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "one-click unsubscribe failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -455,7 +455,16 @@ async fn nominated_guest(app: &TestApp, sales: &Client) -> (i64, i64) {
         .as_i64()
         .unwrap();
     let list = app.guest_list(sales, event_id).await;
-    let contact_id = list["my_contacts"][0]["id"].as_i64().unwrap().to_string();
+    // the demo data has nominated some already: take a contact that is still free
+    let contact_id = list["my_contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["blocked"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     let res = app
         .post(
             sales,
@@ -475,7 +484,14 @@ async fn nominated_guest(app: &TestApp, sales: &Client) -> (i64, i64) {
         res.text().await.unwrap()
     );
     let list = app.guest_list(sales, event_id).await;
-    (event_id, list["rows"][0]["id"].as_i64().unwrap())
+    let row = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contact_id"].as_i64().map(|id| id.to_string()) == Some(contact_id.clone()))
+        .unwrap()
+        .clone();
+    (event_id, row["id"].as_i64().unwrap())
 }
 
 #[tokio::test]
@@ -626,8 +642,13 @@ async fn rejecting_without_a_reason_names_the_reason_field() {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("\"reason\""));
-    assert_eq!(
-        app.guest_list(&sales, event_id).await["rows"][0]["state"],
-        "Nominated"
-    );
+    let rows = app.guest_list(&sales, event_id).await["rows"].clone();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == guest_id)
+        .unwrap()
+        .clone();
+    assert_eq!(row["state"], "Nominated");
 }

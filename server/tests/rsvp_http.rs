@@ -172,3 +172,94 @@ async fn an_unknown_link_gets_the_guest_404_and_answers_nothing() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+async fn contact_of_guest(app: &TestApp, guest_id: i32) -> contact::Model {
+    let found = stored(app, guest_id).await;
+    contact::Entity::find_by_id(found.contact_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_click_unsubscribe_works_without_cookie_or_origin_and_a_get_never_unsubscribes() {
+    let app = spawn_app().await;
+    let (guest_id, token) = invited_guest(&app).await;
+    let page = client()
+        .get(format!("{}/unsubscribe/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("juergen@customer.example"));
+    assert!(
+        contact_of_guest(&app, guest_id)
+            .await
+            .unsubscribed_at
+            .is_none(),
+        "a GET (a mail scanner) never unsubscribes"
+    );
+    // the mail provider's POST: no cookie, no Origin of ours
+    let res = client()
+        .post(format!("{}/unsubscribe/{token}", app.base))
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let person = contact_of_guest(&app, guest_id).await;
+    assert!(person.unsubscribed_at.is_some());
+    assert_eq!(person.unsubscribe_source.as_deref(), Some("link"));
+}
+
+#[tokio::test]
+async fn a_guest_unsubscribes_on_the_page_and_can_undo_it_there() {
+    let app = spawn_app().await;
+    let (guest_id, token) = invited_guest(&app).await;
+    let guest = client();
+    let res = app
+        .post(
+            &guest,
+            "guest/unsubscribe",
+            &[("token", token.as_str()), ("change", "unsubscribe")],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert!(contact_of_guest(&app, guest_id)
+        .await
+        .unsubscribed_at
+        .is_some());
+    let page = guest
+        .get(format!("{}/unsubscribe/{token}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sie sind abgemeldet"),
+        "in the guest's language"
+    );
+    let res = app
+        .post(
+            &guest,
+            "guest/unsubscribe",
+            &[("token", token.as_str()), ("change", "undo")],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert!(contact_of_guest(&app, guest_id)
+        .await
+        .unsubscribed_at
+        .is_none());
+}

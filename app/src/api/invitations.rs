@@ -28,7 +28,7 @@ pub struct RsvpView {
 #[cfg(feature = "ssr")]
 fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView {
     use crate::domain::{answer_refusal, Language};
-    use crate::i18n::format_local;
+    use crate::i18n::{format_local, format_span};
     use crate::ssr::present::events::{place, tz_of};
     let lang = Language::parse(&record.contact.language).unwrap_or(Language::En);
     let tz = tz_of(&record.event);
@@ -36,11 +36,7 @@ fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView
     RsvpView {
         language: lang.as_str().to_string(),
         title: event.title.clone(),
-        when: format!(
-            "{} – {}",
-            format_local(lang, &event.starts_local, tz),
-            format_local(lang, &event.ends_local, tz)
-        ),
+        when: format_span(lang, &event.starts_local, &event.ends_local, tz),
         place: place(lang, event),
         join_url: event.join_url.clone().filter(|u| !u.is_empty()),
         host: record.host.name.clone(),
@@ -224,6 +220,61 @@ pub async fn cancel_mail(id: i32) -> Result<(), AppError> {
         async {
             let user = require_user().await?;
             OutboxService::cancel(&state()?.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// What the unsubscribe page shows: whose address, and whether it is unsubscribed now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsubscribeView {
+    pub language: String,
+    pub email: String,
+    pub unsubscribed: bool,
+    /// only the contact's own unsubscribe can be undone here
+    pub can_undo: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn unsubscribe_view(person: &crate::ssr::entities::contact::Model) -> UnsubscribeView {
+    UnsubscribeView {
+        language: person.language.clone(),
+        email: person.email.clone(),
+        unsubscribed: person.unsubscribed_at.is_some(),
+        can_undo: person.unsubscribe_source.as_deref()
+            == Some(crate::domain::UnsubscribeSource::Link.as_str()),
+    }
+}
+
+/// The unsubscribe page: shows, never changes (mail scanners open every link).
+#[server(prefix = "/api/guest", endpoint = "unsubscribe_status")]
+pub async fn get_unsubscribe(token: String) -> Result<UnsubscribeView, AppError> {
+    use crate::ssr::{auth::state, services::InvitationService};
+    crate::api::finish(
+        async {
+            let person = InvitationService::contact_of(&state()?.db, &token).await?;
+            Ok(unsubscribe_view(&person))
+        }
+        .await,
+    )
+}
+
+/// The unsubscribe page's buttons: `change` = "unsubscribe" or "undo".
+#[server(prefix = "/api/guest", endpoint = "unsubscribe")]
+pub async fn change_subscription(
+    token: String,
+    change: String,
+) -> Result<UnsubscribeView, AppError> {
+    use crate::ssr::{auth::state, services::InvitationService};
+    crate::api::finish(
+        async {
+            let db = &state()?.db;
+            let person = match change.as_str() {
+                "unsubscribe" => InvitationService::unsubscribe(db, &token).await?,
+                "undo" => InvitationService::resubscribe(db, &token).await?,
+                _ => return Err(AppError::field("change", msg!("consent-change-unknown"))),
+            };
+            Ok(unsubscribe_view(&person))
         }
         .await,
     )

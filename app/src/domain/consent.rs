@@ -49,6 +49,8 @@ pub enum ContactAction {
     UnsubscribedViaLink,
     UnsubscribedByAdmin,
     ResubscribedByAdmin,
+    /// the contact undid their own unsubscribe on the same page
+    ResubscribedViaLink,
 }
 
 impl ContactAction {
@@ -57,6 +59,7 @@ impl ContactAction {
             ContactAction::UnsubscribedViaLink => "unsubscribed_via_link",
             ContactAction::UnsubscribedByAdmin => "unsubscribed_by_admin",
             ContactAction::ResubscribedByAdmin => "resubscribed_by_admin",
+            ContactAction::ResubscribedViaLink => "resubscribed_via_link",
         }
     }
 
@@ -65,6 +68,7 @@ impl ContactAction {
             ContactAction::UnsubscribedViaLink,
             ContactAction::UnsubscribedByAdmin,
             ContactAction::ResubscribedByAdmin,
+            ContactAction::ResubscribedViaLink,
         ]
         .into_iter()
         .find(|a| a.as_str() == value)

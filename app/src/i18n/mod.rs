@@ -206,6 +206,28 @@ pub fn format_local(lang: Lang, local: &NaiveDateTime, tz: Tz) -> String {
     }
 }
 
+/// From start to end in `tz`: the end names only its time when the event ends the same day
+/// ("Wed 10 Mar 2027, 18:00 CET – 22:00 CET").
+pub fn format_span(lang: Lang, start: &NaiveDateTime, end: &NaiveDateTime, tz: Tz) -> String {
+    if start.date() == end.date() {
+        let zoned = tz.from_local_datetime(end).earliest();
+        let abbreviation = zoned
+            .map(|z| z.format("%Z").to_string())
+            .unwrap_or_else(|| tz.name().to_string());
+        format!(
+            "{} – {} {abbreviation}",
+            format_local(lang, start, tz),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} – {}",
+            format_local(lang, start, tz),
+            format_local(lang, end, tz)
+        )
+    }
+}
+
 /// An instant shown in `tz` ("Wed 10 Mar 2027, 18:00 CET").
 pub fn format_instant(lang: Lang, instant: &DateTime<Utc>, tz: Tz) -> String {
     format_local(lang, &instant.with_timezone(&tz).naive_local(), tz)
@@ -246,6 +268,24 @@ mod tests {
         assert_eq!(
             format_local(Lang::De, &local, chrono_tz::Europe::Berlin),
             "Mi, 10. März 2027, 18:00 CET"
+        );
+    }
+
+    #[test]
+    fn an_evening_names_its_date_once() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+        let (start, end) = (
+            day.and_hms_opt(18, 0, 0).unwrap(),
+            day.and_hms_opt(22, 0, 0).unwrap(),
+        );
+        assert_eq!(
+            format_span(Lang::En, &start, &end, chrono_tz::Europe::Berlin),
+            "Wed 10 Mar 2027, 18:00 CET – 22:00 CET"
+        );
+        let next = day.succ_opt().unwrap().and_hms_opt(1, 0, 0).unwrap();
+        assert!(
+            format_span(Lang::En, &start, &next, chrono_tz::Europe::Berlin)
+                .ends_with("Thu 11 Mar 2027, 01:00 CET")
         );
     }
 

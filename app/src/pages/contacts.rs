@@ -340,6 +340,7 @@ fn consent_log_line(lang: Lang, row: &ContactActivityRow) -> String {
     let who = row.who.clone().unwrap_or_else(|| "—".into());
     let what = match row.action {
         ContactAction::UnsubscribedViaLink => tr!(lang, "consent-log-via-link").to_string(),
+        ContactAction::ResubscribedViaLink => tr!(lang, "consent-log-undone-via-link").to_string(),
         ContactAction::UnsubscribedByAdmin => {
             format!("{} {who}", tr!(lang, "consent-log-unsubscribed-by"))
         }

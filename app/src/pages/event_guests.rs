@@ -35,6 +35,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     let decide = ServerAction::<DecideNominations>::new();
     let touch = ServerAction::<SetPersonalTouch>::new();
     let record = ServerAction::<RecordAnswer>::new();
+    let send = ServerAction::<crate::api::invitations::SendInvitations>::new();
     let list = Resource::new(
         move || {
             (
@@ -43,7 +44,11 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                 update.version().get(),
                 withdraw.version().get(),
                 decide.version().get(),
-                (touch.version().get(), record.version().get()),
+                (
+                    touch.version().get(),
+                    record.version().get(),
+                    send.version().get(),
+                ),
             )
         },
         move |_| get_guest_list(event_id),
@@ -66,7 +71,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                             let can_send = dto.can_decide;
                             view! {
                                 <GuestListView dto actions />
-                                {can_send.then(|| view! { <InvitationsPanel event_id /> })}
+                                {can_send.then(|| view! { <InvitationsPanel event_id send /> })}
                             }
                             .into_any()
                         }
@@ -81,9 +86,11 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
 /// Marketing sends the invitations of an open event; the answer says how many went out and how
 /// many approved guests were left out because they unsubscribed.
 #[component]
-fn InvitationsPanel(event_id: i32) -> impl IntoView {
+fn InvitationsPanel(
+    event_id: i32,
+    send: ServerAction<crate::api::invitations::SendInvitations>,
+) -> impl IntoView {
     let lang = use_lang();
-    let send = ServerAction::<crate::api::invitations::SendInvitations>::new();
     let outcome = move || {
         match send.value().get() {
         Some(Ok(sent)) => Some(view! {

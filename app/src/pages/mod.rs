@@ -13,4 +13,5 @@ pub mod login;
 pub mod outbox;
 pub mod profile;
 pub mod rsvp;
+pub mod unsubscribe;
 pub mod users;

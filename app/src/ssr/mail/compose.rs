@@ -7,7 +7,7 @@ use super::calendar::{self, Attendee, CalendarEvent, CalendarMethod};
 use super::message::Outgoing;
 use super::Mailbox;
 use crate::domain::{Answer, Language};
-use crate::i18n::format_local;
+use crate::i18n::format_span;
 use crate::ssr::entities::{contact, event, guest, user};
 use crate::ssr::present::events::{place, tz_of};
 
@@ -92,11 +92,7 @@ impl GuestMail<'_> {
     fn when(&self) -> String {
         let lang = self.lang();
         let tz = tz_of(self.event);
-        format!(
-            "{} – {}",
-            format_local(lang, &self.event.starts_local, tz),
-            format_local(lang, &self.event.ends_local, tz)
-        )
+        format_span(lang, &self.event.starts_local, &self.event.ends_local, tz)
     }
 
     /// The guest's RSVP link, when this mail may carry it.

@@ -296,6 +296,35 @@ impl InvitationService {
         Ok(record)
     }
 
+    /// The contact behind a personal link (for the unsubscribe page).
+    pub async fn contact_of(
+        db: &DatabaseConnection,
+        token: &str,
+    ) -> Result<contact::Model, AppError> {
+        Ok(Self::record_by_token(db, token).await?.contact)
+    }
+
+    /// The guest unsubscribes through the link in their invitation (page button or RFC 8058
+    /// one-click): no further invitations, reminders or nudges.
+    pub async fn unsubscribe(
+        db: &DatabaseConnection,
+        token: &str,
+    ) -> Result<contact::Model, AppError> {
+        let person = Self::contact_of(db, token).await?;
+        crate::ssr::services::ConsentService::unsubscribe_by_contact(db, person.id, Utc::now())
+            .await
+    }
+
+    /// The guest undoes their unsubscribe on the same page.
+    pub async fn resubscribe(
+        db: &DatabaseConnection,
+        token: &str,
+    ) -> Result<contact::Model, AppError> {
+        let person = Self::contact_of(db, token).await?;
+        crate::ssr::services::ConsentService::resubscribe_by_contact(db, person.id, Utc::now())
+            .await
+    }
+
     /// The guest follows the video link: recorded the first time; the answer is the URL the rep
     /// stored, and nothing else.
     pub async fn open_video(db: &DatabaseConnection, token: &str) -> Result<String, AppError> {

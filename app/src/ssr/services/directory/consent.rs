@@ -86,6 +86,40 @@ impl ConsentService {
         Ok(model)
     }
 
+    /// The contact undoes their own unsubscribe on the unsubscribe page. An unsubscribe an admin
+    /// recorded stays: only the contact's own one can be undone this way.
+    pub async fn resubscribe_by_contact(
+        db: &DatabaseConnection,
+        contact_id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<contact::Model, AppError> {
+        let txn = crate::ssr::db::begin_write(db).await?;
+        let existing = locked_contact(&txn, contact_id).await?;
+        let by_link =
+            existing.unsubscribe_source.as_deref() == Some(UnsubscribeSource::Link.as_str());
+        if existing.unsubscribed_at.is_none() || !by_link {
+            return Ok(existing);
+        }
+        let mut active = existing.into_active_model();
+        active.unsubscribed_at = Set(None);
+        active.unsubscribe_source = Set(None);
+        active.unsubscribe_note = Set(None);
+        active.unsubscribed_by = Set(None);
+        let model = active.update(&txn).await?;
+        log(
+            &txn,
+            contact_id,
+            None,
+            ContactAction::ResubscribedViaLink,
+            None,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        tracing::info!(contact_id, "contact undid their unsubscribe via link");
+        Ok(model)
+    }
+
     /// An admin unsubscribes or resubscribes a contact; the reason is required and logged.
     /// Everyone else is refused, whatever the contact.
     pub async fn change_by_admin(
