@@ -45,6 +45,20 @@ ensure_browser() {
   fi
 }
 
+# Independent checkers the mail tests hand their output to: Python vobject (strict) and icalendar
+# for calendar files, libical's iTIP rules (Debian libical3). Without them those checks skip.
+ensure_mail_checkers() {
+  if ! python3 -c 'import vobject, icalendar' >/dev/null 2>&1; then
+    say "Installing the calendar checkers (pip: vobject, icalendar)"
+    python3 -m pip install --quiet vobject icalendar || echo "NOTE: pip install failed: the calendar checks will skip"
+  fi
+  if ! ldconfig -p 2>/dev/null | grep -q 'libical.so.3'; then
+    say "Installing libical (Debian libical3)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3) \
+      || echo "NOTE: libical3 could not be installed: the iTIP checks will skip"
+  fi
+}
+
 ensure_node_deps() {
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "Installing end-to-end test packages (npm ci)"

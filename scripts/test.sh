@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_rust_tools
 ensure_browser
 ensure_node_deps
+ensure_mail_checkers
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "NOTE: TEST_DATABASE_URL is not set: the PostgreSQL service tests will be skipped."

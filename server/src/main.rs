@@ -5,7 +5,10 @@ use clap::Parser;
 use server::cli::{read_password, Cli, Command, ServeArgs, UserCommand};
 use server::{init_tracing, Application};
 
-#[tokio::main]
+// four workers whatever the core count: Leptos SSR can stall a Suspense whose resource
+// resolves while every worker is busy (leptos-rs/leptos#4647; seen here as a rare hung test
+// request on a single-threaded test runtime)
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.common.log_json);

@@ -48,7 +48,7 @@ fn accepted(res: &reqwest::Response) -> bool {
     res.status().is_success() || res.status().is_redirection()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_contact_form_post_carrying_unsubscribed_on_changes_nothing() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -86,7 +86,7 @@ async fn a_contact_form_post_carrying_unsubscribed_on_changes_nothing() {
     assert_eq!(log_rows(&app, jana.id).await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_edit_without_the_field_keeps_an_unsubscribed_contact_unsubscribed() {
     let app = spawn_app().await;
     let jana = contact(&app, JANA).await;
@@ -105,7 +105,7 @@ async fn an_edit_without_the_field_keeps_an_unsubscribed_contact_unsubscribed() 
     assert_eq!(after.unsubscribe_source.as_deref(), Some("link"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn only_an_admin_with_a_reason_changes_consent() {
     let app = spawn_app().await;
     let jana = contact(&app, JANA).await;
@@ -163,7 +163,7 @@ async fn only_an_admin_with_a_reason_changes_consent() {
     assert!(page.contains("Resubscribe"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_contact_page_says_a_contact_unsubscribed_through_the_link() {
     let app = spawn_app().await;
     let jana = contact(&app, JANA).await;

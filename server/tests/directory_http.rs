@@ -55,7 +55,7 @@ fn contact_form<'a>(id: &'a str, account: &'a str, title: &'a str) -> Vec<(&'a s
     ]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_contacts_export_is_rfc_4180_utf8_and_neutralises_formulas() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -115,7 +115,7 @@ Nordwind Logistik GmbH,nordwind.example,Logistics,A,yes,sales@demo.test,2\r\n"
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_export_needs_a_signed_in_user() {
     let app = spawn_app().await;
     let res = app.get(&client(), "/contacts/export.csv").await;
@@ -125,7 +125,7 @@ async fn the_export_needs_a_signed_in_user() {
     assert!(res.status().is_redirection());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_manager_and_another_rep_get_403_on_edits_and_nothing_changes() {
     let app = spawn_app().await;
     let before = app.contact("jana.krueger@nordwind.example").await;
@@ -190,7 +190,7 @@ async fn a_manager_and_another_rep_get_403_on_edits_and_nothing_changes() {
     assert!(!html.contains(&format!("/contacts/{id}/edit")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_duplicate_email_gets_422_naming_the_email_field() {
     let app = spawn_app().await;
     let rita = app.other_rep().await;
@@ -210,7 +210,7 @@ async fn a_duplicate_email_gets_422_naming_the_email_field() {
     assert!(body.contains("\"field\":\"email\""), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_contacts_page_filters_from_the_url_and_escapes_what_users_typed() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -246,7 +246,7 @@ async fn the_contacts_page_filters_from_the_url_and_escapes_what_users_typed() {
     assert!(!html.contains("Jana Krüger"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_import_of_two_megabytes_as_json_is_previewed_without_writing() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -289,7 +289,7 @@ async fn an_import_of_two_megabytes_as_json_is_previewed_without_writing() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_confirmed_import_runs_in_the_background_and_reports_its_progress() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;

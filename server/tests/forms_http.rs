@@ -39,7 +39,7 @@ async fn post_without_javascript(
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_was_typed() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -85,7 +85,7 @@ async fn a_failed_plain_form_post_shows_the_errors_by_the_fields_and_keeps_what_
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn in_the_german_ui_the_problems_are_worded_in_german() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -122,7 +122,7 @@ async fn in_the_german_ui_the_problems_are_worded_in_german() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failed_plain_contact_form_keeps_what_was_typed() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -171,7 +171,7 @@ async fn open_event(app: &TestApp, client: &reqwest::Client) -> String {
         .to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_comment_comes_back_with_its_text() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -199,7 +199,7 @@ async fn a_refused_plain_comment_comes_back_with_its_text() {
     assert!(!back.contains("<i>Typed"), "nothing typed is unescaped");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn typed_text_cannot_close_the_textarea_it_comes_back_in() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -226,7 +226,7 @@ async fn typed_text_cannot_close_the_textarea_it_comes_back_in() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_nomination_of_a_new_contact_keeps_the_contact_and_the_reason() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -284,7 +284,7 @@ async fn a_refused_plain_nomination_of_a_new_contact_keeps_the_contact_and_the_r
         .all(|r| r["contact_name"] != "Greta Typed-Lastname"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn without_javascript_the_nominate_form_offers_the_new_contacts_fields() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -304,7 +304,7 @@ async fn without_javascript_the_nominate_form_offers_the_new_contacts_fields() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_task_comes_back_open_with_what_was_typed() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -340,7 +340,7 @@ async fn a_refused_plain_task_comes_back_open_with_what_was_typed() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_goal_comes_back_with_what_was_typed() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -375,7 +375,7 @@ async fn a_refused_plain_goal_comes_back_with_what_was_typed() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_user_form_keeps_name_email_and_role_but_never_the_password() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin@demo.test").await;
@@ -409,7 +409,7 @@ async fn a_refused_plain_user_form_keeps_name_email_and_role_but_never_the_passw
     assert!(!back.contains(password), "the password is never sent back");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_password_change_shows_why_and_echoes_no_password() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -431,7 +431,7 @@ async fn a_refused_plain_password_change_shows_why_and_echoes_no_password() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_plain_nomination_edit_comes_back_open_on_its_row() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;

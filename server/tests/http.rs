@@ -36,7 +36,7 @@ fn event_form(id: i64, title: &str, brief: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn healthz_answers_200_while_the_database_answers_and_503_when_it_is_gone() {
     let app = spawn_app().await;
     let res = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
@@ -46,7 +46,7 @@ async fn healthz_answers_200_while_the_database_answers_and_503_when_it_is_gone(
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_sign_in_page_is_rendered_on_the_server_with_labelled_fields() {
     let app = spawn_app().await;
     let res = client()
@@ -63,7 +63,7 @@ async fn the_sign_in_page_is_rendered_on_the_server_with_labelled_fields() {
     assert!(html.contains("action=\"/api/login\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_anonymous_visitor_is_sent_to_sign_in() {
     let app = spawn_app().await;
     let res = client()
@@ -76,7 +76,7 @@ async fn an_anonymous_visitor_is_sent_to_sign_in() {
     assert_eq!(res.headers()[header::LOCATION], "/login");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn signing_in_sets_an_http_only_same_site_session_cookie() {
     let app = spawn_app().await;
     let res = app
@@ -95,7 +95,7 @@ async fn signing_in_sets_an_http_only_same_site_session_cookie() {
     assert!(cookie.contains("SameSite=Lax"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn unknown_email_and_wrong_password_get_the_same_message() {
     let app = spawn_app().await;
     let unknown = app
@@ -127,7 +127,7 @@ async fn unknown_email_and_wrong_password_get_the_same_message() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn repeated_failed_sign_ins_are_throttled() {
     let app = spawn_app().await;
     for _ in 0..5 {
@@ -156,7 +156,7 @@ async fn repeated_failed_sign_ins_are_throttled() {
         .contains("Too many failed sign-ins"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cross_site_or_originless_post_is_refused_and_writes_nothing() {
     use app::ssr::entities::{event, session};
     use sea_orm::{EntityTrait, PaginatorTrait};
@@ -208,7 +208,7 @@ async fn a_cross_site_or_originless_post_is_refused_and_writes_nothing() {
     assert_eq!(events().await.unwrap(), events_before + 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_server_function_without_a_session_answers_401() {
     let app = spawn_app().await;
     let res = app
@@ -217,7 +217,7 @@ async fn a_server_function_without_a_session_answers_401() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sales_sees_drafts_but_cannot_change_an_event() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -263,7 +263,7 @@ async fn sales_sees_drafts_but_cannot_change_an_event() {
     assert_eq!(before, after, "nothing may change");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_new_event_page_is_a_403_for_sales_and_a_missing_event_a_404() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -287,7 +287,7 @@ async fn the_new_event_page_is_a_403_for_sales_and_a_missing_event_a_404() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_bad_event_gets_422_naming_the_field_and_is_not_stored() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -324,7 +324,7 @@ async fn a_bad_event_gets_422_naming_the_field_and_is_not_stored() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn user_text_is_never_rendered_as_html() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -373,7 +373,7 @@ async fn user_text_is_never_rendered_as_html() {
     assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let res = app
@@ -494,7 +494,7 @@ async fn nominated_guest(app: &TestApp, sales: &Client) -> (i64, i64) {
     (event_id, row["id"].as_i64().unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn another_rep_can_neither_edit_nor_withdraw_a_nomination_nor_sees_it_as_theirs() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -533,7 +533,7 @@ async fn another_rep_can_neither_edit_nor_withdraw_a_nomination_nor_sees_it_as_t
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sales_cannot_decide_and_a_manager_can_change_nothing() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -622,7 +622,7 @@ async fn sales_cannot_decide_and_a_manager_can_change_nothing() {
     assert_eq!(goals.as_array().unwrap().len(), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rejecting_without_a_reason_names_the_reason_field() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;

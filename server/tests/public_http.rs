@@ -71,7 +71,7 @@ fn title_in_head(path: &str, html: &str) -> String {
     html[title + "<title>".len()..title_end].to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unknown_guest_link_answers_the_guest_404_without_team_navigation_or_sign_in() {
     let app = spawn_app().await;
     for path in [
@@ -92,7 +92,7 @@ async fn an_unknown_guest_link_answers_the_guest_404_without_team_navigation_or_
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_signed_in_user_gets_the_guest_frame_on_guest_paths_too() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -102,7 +102,7 @@ async fn a_signed_in_user_gets_the_guest_frame_on_guest_paths_too() {
     assert!(!html.contains("class=\"nav\"") && !html.contains("Mia Marketing"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unknown_team_url_answers_the_team_404_in_the_team_layout() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -112,7 +112,7 @@ async fn an_unknown_team_url_answers_the_team_404_in_the_team_layout() {
     assert!(!html.contains("This link does not work"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_guest_reads_the_language_of_lang_or_of_the_browser_and_english_otherwise() {
     let app = spawn_app().await;
     let (_, html) = app.guest_page("/rsvp/x", "de-DE,de;q=0.9,en;q=0.5").await;
@@ -131,7 +131,7 @@ async fn a_guest_reads_the_language_of_lang_or_of_the_browser_and_english_otherw
     assert!(html.contains("This link does not work"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_one_click_unsubscribe_from_a_mail_provider_passes_the_origin_check() {
     let app = spawn_app().await;
     let sessions_before = session::Entity::find().count(&app.db).await.unwrap();
@@ -162,7 +162,7 @@ async fn a_one_click_unsubscribe_from_a_mail_provider_passes_the_origin_check() 
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cross_site_post_to_any_other_path_is_refused() {
     let app = spawn_app().await;
     for path in [
@@ -184,7 +184,7 @@ async fn a_cross_site_post_to_any_other_path_is_refused() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_page_has_its_title_inside_head_after_the_doctype() {
     let app = spawn_app().await;
     let anonymous = client();

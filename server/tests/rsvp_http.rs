@@ -100,7 +100,7 @@ async fn stored(app: &TestApp, guest_id: i32) -> guest::Model {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_guest_opens_their_link_sees_the_invitation_in_german_and_answers_with_a_plain_post() {
     let app = spawn_app().await;
     let (guest_id, token) = invited_guest(&app).await;
@@ -154,7 +154,7 @@ async fn the_guest_opens_their_link_sees_the_invitation_in_german_and_answers_wi
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unknown_link_gets_the_guest_404_and_answers_nothing() {
     let app = spawn_app().await;
     let res = client()
@@ -182,7 +182,7 @@ async fn contact_of_guest(app: &TestApp, guest_id: i32) -> contact::Model {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_click_unsubscribe_works_without_cookie_or_origin_and_a_get_never_unsubscribes() {
     let app = spawn_app().await;
     let (guest_id, token) = invited_guest(&app).await;
@@ -221,7 +221,7 @@ async fn one_click_unsubscribe_works_without_cookie_or_origin_and_a_get_never_un
     assert_eq!(person.unsubscribe_source.as_deref(), Some("link"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_guest_unsubscribes_on_the_page_and_can_undo_it_there() {
     let app = spawn_app().await;
     let (guest_id, token) = invited_guest(&app).await;

@@ -50,7 +50,7 @@ fn csp_nonce(csp: &str) -> String {
     csp[start..].split('\'').next().unwrap().to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_team_page_carries_the_security_headers_and_its_scripts_carry_the_csp_nonce() {
     let app = spawn_app().await;
     let res = client()
@@ -111,7 +111,7 @@ async fn a_team_page_carries_the_security_headers_and_its_scripts_carry_the_csp_
     assert_ne!(csp_nonce(&again), nonce);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn guest_pages_send_no_referrer_and_server_functions_carry_the_headers_too() {
     let app = spawn_app().await;
     let res = client()
@@ -130,7 +130,7 @@ async fn guest_pages_send_no_referrer_and_server_functions_carry_the_headers_too
     assert!(res.headers().contains_key(header::CONTENT_SECURITY_POLICY));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn strict_transport_security_is_sent_when_the_public_url_is_https() {
     let app = spawn_app_with(|s| s.public_url = Some("https://tandem.example".into())).await;
     let res = client()
@@ -144,7 +144,7 @@ async fn strict_transport_security_is_sent_when_the_public_url_is_https() {
     assert!(hsts.starts_with("max-age="), "{hsts}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_sign_ins_lock_one_address_while_another_address_still_signs_in() {
     let app = spawn_app().await;
     let attacker = "203.0.113.66";
@@ -186,7 +186,7 @@ async fn failed_sign_ins_lock_one_address_while_another_address_still_signs_in()
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_page() {
     let app = spawn_app().await;
     let address = "203.0.113.77";
@@ -251,7 +251,7 @@ async fn too_many_sign_in_posts_from_one_address_get_429_with_retry_after_and_a_
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn guest_paths_are_rate_limited_per_address() {
     let app = spawn_app().await;
     let get = |address: &'static str| {
@@ -284,7 +284,7 @@ async fn guest_paths_are_rate_limited_per_address() {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_untrusted_peer_cannot_choose_its_address_with_x_forwarded_for() {
     let app = spawn_app_with(|s| s.trusted_proxies = vec![]).await;
     for n in 0..5 {
@@ -310,7 +310,7 @@ async fn an_untrusted_peer_cannot_choose_its_address_with_x_forwarded_for() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn only_the_import_takes_large_bodies_everything_else_a_small_one() {
     let app = spawn_app().await;
     let marketing = app.signed_in("marketing@demo.test").await;
@@ -356,7 +356,7 @@ async fn only_the_import_takes_large_bodies_everything_else_a_small_one() {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn malformed_server_function_arguments_get_400_with_a_message_and_change_nothing() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin@demo.test").await;
@@ -397,7 +397,7 @@ async fn malformed_server_function_arguments_get_400_with_a_message_and_change_n
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_idle_for_more_than_eight_hours_is_refused_and_deleted() {
     let app = spawn_app().await;
     let sales = app.signed_in("sales@demo.test").await;
@@ -426,7 +426,7 @@ async fn a_session_idle_for_more_than_eight_hours_is_refused_and_deleted() {
     assert_eq!(sessions_of(&app, "sales@demo.test").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn changing_the_password_on_the_profile_ends_the_other_sessions_only() {
     let app = spawn_app().await;
     let laptop = app.signed_in("sales@demo.test").await;
@@ -500,7 +500,7 @@ async fn changing_the_password_on_the_profile_ends_the_other_sessions_only() {
     assert!(res.text().await.unwrap().contains("current_password"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_anonymous_visitor_of_the_profile_is_sent_to_sign_in() {
     let app = spawn_app().await;
     let res = client()

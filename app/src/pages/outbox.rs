@@ -31,7 +31,7 @@ pub fn OutboxPage() -> impl IntoView {
         <h1>{tr!(lang, "outbox-title")}</h1>
         <p class="form-error" role="alert">{problem}</p>
         <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
-            {move || rows.get().map(|result| match result {
+            {move || Suspend::new(async move { match rows.await {
                 Err(err) => view! { <p class="form-error">{general_error(lang, &err)}</p> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p class="empty-state">{tr!(lang, "outbox-empty")}</p> }.into_any(),
                 Ok(rows) => view! {
@@ -84,7 +84,7 @@ pub fn OutboxPage() -> impl IntoView {
                         </table>
                     </div>
                 }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -22,14 +22,13 @@ pub fn RsvpPage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                view_data
-                    .get()
-                    .map(|result| match result {
-                        Ok(data) => view! { <RsvpCard data token=token() answer /> }.into_any(),
-                        Err(_) => view! { <GuestNotFoundPage /> }.into_any(),
-                    })
-            }}
+            // awaited inside `Suspend` rather than read with `.get()` (leptos-rs/leptos#4578)
+            {move || Suspend::new(async move {
+                match view_data.await {
+                    Ok(data) => view! { <RsvpCard data token=token() answer /> }.into_any(),
+                    Err(_) => view! { <GuestNotFoundPage /> }.into_any(),
+                }
+            })}
         </Suspense>
     }
 }

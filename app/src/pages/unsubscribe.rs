@@ -21,9 +21,11 @@ pub fn UnsubscribePage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| ()>
-            {move || data.get().map(|result| match result {
-                Ok(view) => view! { <UnsubscribeCard view token=token() change /> }.into_any(),
-                Err(_) => view! { <GuestNotFoundPage /> }.into_any(),
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <UnsubscribeCard view token=token() change /> }.into_any(),
+                    Err(_) => view! { <GuestNotFoundPage /> }.into_any(),
+                }
             })}
         </Suspense>
     }
