@@ -346,14 +346,18 @@ async fn only_the_import_takes_large_bodies_everything_else_a_small_one() {
 
     // but not beyond 12 MB
     let huge = "y".repeat(13 * 1024 * 1024);
-    let res = marketing
+    let sent = marketing
         .post(format!("{}/api/preview_import", app.base))
         .header(header::ORIGIN, &app.base)
         .json(&serde_json::json!({ "csv": huge }))
         .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        .await;
+    match sent {
+        Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
+        // the server answers 413 and closes as soon as the limit is passed; a client still
+        // writing the rest of the body may see the closed connection instead of the answer
+        Err(err) => assert!(err.is_request(), "refused while sending, not otherwise: {err}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
