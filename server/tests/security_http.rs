@@ -356,7 +356,10 @@ async fn only_the_import_takes_large_bodies_everything_else_a_small_one() {
         Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
         // the server answers 413 and closes as soon as the limit is passed; a client still
         // writing the rest of the body may see the closed connection instead of the answer
-        Err(err) => assert!(err.is_request(), "refused while sending, not otherwise: {err}"),
+        Err(err) => assert!(
+            err.is_request(),
+            "refused while sending, not otherwise: {err}"
+        ),
     }
 }
 
