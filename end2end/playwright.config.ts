@@ -1,6 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+// maildev: a real SMTP server with an HTTP API; Playwright starts it before Tandem and stops it
+// after the run. Its own ports, so a maildev the developer runs on 1025/1080 is left alone.
+export const maildevSmtp = Number(process.env.E2E_SMTP_PORT ?? 1125);
+export const maildevWeb = Number(process.env.E2E_MAILDEV_PORT ?? 1180);
 
 export default defineConfig({
   testDir: "./tests",
@@ -27,12 +31,23 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `bash ./start-server.sh ${port}`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `./node_modules/.bin/maildev --ip 127.0.0.1 --web-ip 127.0.0.1 --smtp ${maildevSmtp} --web ${maildevWeb}`,
+      url: `http://127.0.0.1:${maildevWeb}/api/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${port}`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { SMTP_URL: `smtp://127.0.0.1:${maildevSmtp}` },
+    },
+  ],
 });

@@ -74,3 +74,21 @@ build_site() {
 server_binary() {
   echo "$CARGO_TARGET_DIR/debug/tandem"
 }
+
+# Starts maildev (from end2end's packages) on SMTP port $1 and web port $2, waits until it answers,
+# and stops it when the calling script exits.
+start_maildev() {
+  local smtp="$1" web="$2" dir
+  dir="$(mktemp -d)"
+  end2end/node_modules/.bin/maildev --ip 127.0.0.1 --web-ip 127.0.0.1 --smtp "$smtp" --web "$web" \
+    --mail-directory "$dir" >"$dir/maildev.log" 2>&1 &
+  MAILDEV_PID=$!
+  trap 'kill "$MAILDEV_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$web/api/healthz" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "maildev did not start; its log:" >&2
+  cat "$dir/maildev.log" >&2
+  return 1
+}

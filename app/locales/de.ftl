@@ -580,7 +580,6 @@ invite-sent = { $queued ->
     [one] Ein Gast hat sich abgemeldet und wurde nicht eingeladen.
    *[other] { $unsubscribed } Gäste haben sich abgemeldet und wurden nicht eingeladen.
 }
-invite-progress = { $sent } von { $total } zugestellt
 touch-note = Persönliche Nachricht
 touch-video = Video-Link (https)
 touch-save = Nachricht und Video speichern
@@ -602,3 +601,21 @@ unsubscribe-done-title = Sie sind abgemeldet
 unsubscribe-done-text = { $email } erhält von uns keine Einladungen, Erinnerungen oder Nachfragen mehr.
 unsubscribe-undo = Rückgängig: mich weiter einladen
 consent-log-undone-via-link = hat die Abmeldung über den Link in einer E-Mail zurückgenommen
+
+## The door code, sending to a selection, delivery progress, the rep's news
+mail-door-title = Ihr Ticket für den Einlass
+mail-door-help = Zeigen Sie diesen Code am Eingang. Wird das Bild nicht angezeigt, genügt der Code.
+door-code-alt = Einlass-Code { $code }
+invite-send-selected = Ausgewählte einladen
+invite-progress = { $sent } von { $total } Einladungen zugestellt
+invite-progress-waiting = { $queued } warten
+invite-progress-failed = { $failed } fehlgeschlagen: siehe Postausgang
+invite-progress-no-smtp = Kein Mailserver eingerichtet (SMTP_URL): Die Einladungen warten im Postausgang, wo Sie sie so lesen können, wie Gäste sie erhielten.
+invite-progress-label = Zustellung der Einladungen
+news-title = Neues von Ihren Gästen
+news-empty = Wenn einer Ihrer Gäste die Einladung öffnet, Ihr Video ansieht oder antwortet, sehen Sie es hier.
+news-viewed = { $guest } hat die Einladung zu { $title } geöffnet
+news-video = { $guest } hat Ihr Video zu { $title } angesehen
+news-accepted = { $guest } hat die Einladung zu { $title } angenommen
+news-declined = { $guest } hat die Einladung zu { $title } abgelehnt
+news-waitlisted = { $guest } steht auf der Warteliste für { $title }

@@ -580,7 +580,6 @@ invite-sent = { $queued ->
     [one] One guest unsubscribed and was not invited.
    *[other] { $unsubscribed } guests unsubscribed and were not invited.
 }
-invite-progress = Delivered { $sent } of { $total }
 touch-note = Personal note
 touch-video = Video link (https)
 touch-save = Save note and video
@@ -602,3 +601,21 @@ unsubscribe-done-title = You are unsubscribed
 unsubscribe-done-text = { $email } gets no more invitations, reminders or nudges from us.
 unsubscribe-undo = Undo: keep inviting me
 consent-log-undone-via-link = undid the unsubscribe through the link in an email
+
+## The door code, sending to a selection, delivery progress, the rep's news
+mail-door-title = Your ticket for the door
+mail-door-help = Show this code at the entrance. If the image does not load, the code works just as well.
+door-code-alt = Door code { $code }
+invite-send-selected = Invite selected
+invite-progress = { $sent } of { $total } invitations delivered
+invite-progress-waiting = { $queued } waiting
+invite-progress-failed = { $failed } failed: see the Outbox
+invite-progress-no-smtp = No mail server is configured (SMTP_URL): the invitations wait in the Outbox, where you can read them as guests would.
+invite-progress-label = Delivery of the invitations
+news-title = Your guests lately
+news-empty = When one of your guests opens the invitation, watches your video or answers, you will see it here.
+news-viewed = { $guest } opened the invitation to { $title }
+news-video = { $guest } watched your video for { $title }
+news-accepted = { $guest } accepted the invitation to { $title }
+news-declined = { $guest } declined the invitation to { $title }
+news-waitlisted = { $guest } is on the waitlist for { $title }

@@ -23,6 +23,7 @@ fn settings() -> MailSettings {
         from: Mailbox::new("Tandem Events", "events@tandem.example"),
         organizer: Mailbox::new("Tandem Events", "events@tandem.example"),
         public_url: "https://tandem.example".into(),
+        delivers: true,
     }
 }
 
@@ -531,5 +532,219 @@ on_both_databases!(
         .unwrap();
         assert_eq!(saved.personal_note, "Hi Anna");
         assert_eq!(saved.video_url.as_deref(), Some("https://video.example/v"));
+    }
+);
+
+on_both_databases!(
+    an_accepted_guest_gets_a_door_code_once_with_its_qr_image_in_the_confirmation,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 1).await;
+        let first = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "first@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let second = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "second@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let (first_token, second_token) = (token_of(&db, first).await, token_of(&db, second).await);
+
+        let accepted = InvitationService::answer(&db, &settings(), &first_token, true)
+            .await
+            .unwrap();
+        let code = accepted.guest.checkin_code.clone().expect("a door code");
+        assert!(app::domain::normalize_checkin_code(&code).as_deref() == Some(code.as_str()));
+        let confirmation = outbox::Entity::find()
+            .filter(outbox::Column::GuestId.eq(first))
+            .filter(outbox::Column::Kind.eq("confirmation"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let shown = app::domain::format_checkin_code(&code);
+        assert!(confirmation.text_body.contains(&shown), "the code as text");
+        assert!(
+            confirmation.raw.contains("Content-Type: image/png"),
+            "the QR image travels inline"
+        );
+        assert!(confirmation.raw.contains("multipart/related"));
+        assert!(
+            confirmation.html_body.contains("data:image/png;base64,"),
+            "the outbox preview shows the image"
+        );
+
+        // changing one's mind and coming back keeps the same code
+        InvitationService::answer(&db, &settings(), &first_token, false)
+            .await
+            .unwrap();
+        // the seat is free again (the second guest has not answered yet): the first takes it back
+        let again = InvitationService::answer(&db, &settings(), &first_token, true)
+            .await
+            .unwrap();
+        assert_eq!(again.guest.answer, Answer::Accepted);
+        assert_eq!(again.guest.checkin_code.as_deref(), Some(code.as_str()));
+
+        // a waitlisted guest has no code; promoted, they get one of their own
+        let waiting = InvitationService::answer(&db, &settings(), &second_token, true)
+            .await
+            .unwrap();
+        assert_eq!(waiting.guest.answer, Answer::Waitlisted);
+        assert_eq!(waiting.guest.checkin_code, None);
+        InvitationService::answer(&db, &settings(), &first_token, false)
+            .await
+            .unwrap();
+        let promoted = guest::Entity::find_by_id(second)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(promoted.answer, Answer::Accepted);
+        let promoted_code = promoted.checkin_code.expect("a code on promotion");
+        assert_ne!(promoted_code, code);
+    }
+);
+
+on_both_databases!(
+    marketing_invites_only_the_selected_guests,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let chosen = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "chosen@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let other = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "other@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let pending = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "pending@customer.example",
+            NominationState::Nominated,
+            false,
+        )
+        .await;
+        let sent = InvitationService::send(
+            &db,
+            &settings(),
+            &team.marketing,
+            event_id,
+            Some(vec![chosen, pending]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            sent.queued, 1,
+            "a nomination not yet approved is not invited"
+        );
+        let stored = answers(&db, event_id).await;
+        let state = |id: i32| stored.iter().find(|g| g.id == id).unwrap().invitation;
+        assert_eq!(state(chosen), InvitationState::Sent);
+        assert_eq!(state(other), InvitationState::NotSent);
+        assert_eq!(state(pending), InvitationState::NotSent);
+        let (queued, delivered, failed) = OutboxService::progress(&db, event_id, "invitation")
+            .await
+            .unwrap();
+        assert_eq!((queued, delivered, failed), (1, 0, 0));
+    }
+);
+
+on_both_databases!(
+    the_rep_hears_which_guest_opened_watched_and_answered,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let anna = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "anna@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "quiet@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::set_personal_touch(
+            &db,
+            &team.sales,
+            anna,
+            "Hi",
+            "https://video.example.com/x",
+        )
+        .await
+        .unwrap();
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        assert!(
+            InvitationService::my_news(&db, &team.sales, 10)
+                .await
+                .unwrap()
+                .items
+                .is_empty(),
+            "being invited is no news"
+        );
+        let token = token_of(&db, anna).await;
+        InvitationService::open(&db, &token).await.unwrap();
+        InvitationService::open_video(&db, &token).await.unwrap();
+        InvitationService::answer(&db, &settings(), &token, true)
+            .await
+            .unwrap();
+
+        let news = InvitationService::my_news(&db, &team.sales, 10)
+            .await
+            .unwrap();
+        let kinds: Vec<_> = news.items.iter().map(|n| (n.guest.id, n.kind)).collect();
+        use app::domain::NewsKind;
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert!(kinds.contains(&(anna, NewsKind::Viewed)));
+        assert!(kinds.contains(&(anna, NewsKind::VideoOpened)));
+        assert!(kinds.contains(&(anna, NewsKind::Answered(Answer::Accepted))));
+        assert!(news
+            .contacts
+            .values()
+            .any(|c| c.email == "anna@customer.example"));
+        assert!(
+            InvitationService::my_news(&db, &team.marketing, 10)
+                .await
+                .unwrap()
+                .items
+                .is_empty(),
+            "only the rep's own guests"
+        );
     }
 );

@@ -81,7 +81,10 @@ test("a goal's progress bar and a task on the owner's home page", async ({ page 
   await page.getByLabel("Target").fill("30");
   await page.getByRole("button", { name: "Propose goal" }).click();
   await expect(page.locator(".goal")).toContainText("Accepted guests");
-  await expect(page.locator(".goal-numbers")).toHaveText("0 / 30");
+  // the goal counts the guests the list shows as accepted (the invitations journey accepted one)
+  await expect(page.locator("tr[data-guest]").first()).toBeVisible();
+  const accepted = await page.locator("tr[data-guest] .chip-answer-accepted").count();
+  await expect(page.locator(".goal-numbers")).toHaveText(`${accepted} / 30`);
 
   await page.getByText("Add a task").click();
   await page.getByLabel("Task", { exact: true }).fill("Confirm the catering");

@@ -10,6 +10,7 @@ mod m20261127_000006_contact_consent;
 mod m20261127_000007_concurrency;
 mod m20261127_000008_session_activity;
 mod m20261127_000009_invitations;
+mod m20261127_000010_checkin_code;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_concurrency::Migration),
             Box::new(m20261127_000008_session_activity::Migration),
             Box::new(m20261127_000009_invitations::Migration),
+            Box::new(m20261127_000010_checkin_code::Migration),
         ]
     }
 }

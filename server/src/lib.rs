@@ -116,6 +116,7 @@ pub fn mail_settings(
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
+        delivers: settings.smtp_url.is_some(),
     })
 }
 

@@ -1,8 +1,7 @@
 //! The guest's personal link through the real router: the page shows the invitation in the
 //! guest's language, a GET never answers, a plain form post answers, an unknown link is a 404.
 use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
-use app::ssr::auth::CurrentUser;
-use app::ssr::entities::{contact, guest, outbox, user};
+use app::ssr::entities::{contact, guest, outbox};
 use app::ssr::mail::{MailSettings, Mailbox};
 use app::ssr::services::{EventService, InvitationService};
 use chrono::Utc;
@@ -11,16 +10,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 mod common;
 use common::*;
-
-async fn user_named(app: &TestApp, email: &str) -> CurrentUser {
-    let model = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    CurrentUser::from_model(&model).unwrap()
-}
 
 /// An open event with one approved, invited guest; returns the guest's id and personal token.
 async fn invited_guest(app: &TestApp) -> (i32, String) {
@@ -78,6 +67,7 @@ async fn invited_guest(app: &TestApp) -> (i32, String) {
         from: Mailbox::new("Tandem", "events@tandem.example"),
         organizer: Mailbox::new("Tandem", "events@tandem.example"),
         public_url: app.base.clone(),
+        delivers: true,
     };
     InvitationService::send(&app.db, &settings, &marketing, created.id, None)
         .await

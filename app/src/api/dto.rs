@@ -210,6 +210,19 @@ pub struct DecisionRow {
 pub struct HomeDto {
     pub decisions: Vec<DecisionRow>,
     pub tasks: Vec<TaskRow>,
+    /// what the user's own guests did lately, newest first
+    pub news: Vec<NewsRow>,
+}
+
+/// One line of a rep's news, worded: "Anna Schmidt opened the invitation to …".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsRow {
+    pub event_id: i32,
+    pub text: String,
+    /// when, in the event's time zone
+    pub when: String,
+    /// the instant, RFC 3339, for `<time datetime>`
+    pub at: String,
 }
 
 /// A choice in a select: an id and what the user reads.

@@ -23,6 +23,15 @@ pub struct RsvpView {
     /// why answers are not taken (cancelled, closed, past the deadline)
     pub closed: Option<Msg>,
     pub rsvp_deadline: Option<String>,
+    /// the door code of an accepted guest, with its QR image
+    pub door: Option<DoorCode>,
+}
+
+/// A guest's door code as shown (`ABCD-EFGH`) and its QR image as an inline SVG element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorCode {
+    pub code: String,
+    pub qr_svg: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -52,6 +61,16 @@ fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView
         rsvp_deadline: event
             .rsvp_deadline_local
             .map(|local| format_local(lang, &local, tz)),
+        door: match (record.guest.answer, &record.guest.checkin_code) {
+            (Answer::Accepted, Some(code)) => {
+                let code = crate::domain::format_checkin_code(code);
+                Some(DoorCode {
+                    qr_svg: crate::ssr::mail::qr::svg(&code, 200),
+                    code,
+                })
+            }
+            _ => None,
+        },
     }
 }
 
@@ -94,18 +113,65 @@ pub struct SentDto {
     pub unsubscribed: u32,
 }
 
+/// Marketing sends the invitations of an open event: to every approved guest not yet invited, or
+/// only to `guest_ids` when given (those not approved or already invited are skipped).
 #[server(prefix = "/api", endpoint = "send_invitations")]
-pub async fn send_invitations(event_id: i32) -> Result<SentDto, AppError> {
+pub async fn send_invitations(
+    event_id: i32,
+    guest_ids: Option<Vec<i32>>,
+) -> Result<SentDto, AppError> {
     use crate::ssr::{auth::*, services::InvitationService};
     crate::api::finish(
         async {
             let user = require_user().await?;
             let state = state()?;
             let sent =
-                InvitationService::send(&state.db, &state.mail, &user, event_id, None).await?;
+                InvitationService::send(&state.db, &state.mail, &user, event_id, guest_ids).await?;
             Ok(SentDto {
                 queued: sent.queued,
                 unsubscribed: sent.unsubscribed,
+            })
+        }
+        .await,
+    )
+}
+
+/// How the invitations of an event are being delivered, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDelivery {
+    pub queued: i64,
+    pub sent: i64,
+    /// failed or cancelled
+    pub failed: i64,
+    /// false when no mail server is configured: mail then waits in the outbox
+    pub delivers: bool,
+}
+
+impl InvitationDelivery {
+    pub fn total(&self) -> i64 {
+        self.queued + self.sent + self.failed
+    }
+}
+
+#[server(prefix = "/api", endpoint = "invitation_progress")]
+pub async fn invitation_progress(event_id: i32) -> Result<InvitationDelivery, AppError> {
+    use crate::ssr::services::outbox::{kind, OutboxService};
+    use crate::ssr::{auth::*, services::EventService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            if !user.role.can_edit_events() {
+                return Err(AppError::Forbidden);
+            }
+            let state = state()?;
+            EventService::find(&state.db, event_id).await?;
+            let (queued, sent, failed) =
+                OutboxService::progress(&state.db, event_id, kind::INVITATION).await?;
+            Ok(InvitationDelivery {
+                queued,
+                sent,
+                failed,
+                delivers: state.mail.delivers,
             })
         }
         .await,

@@ -87,6 +87,10 @@ pub async fn get_home() -> Result<HomeDto, AppError> {
                     request_language(),
                 ),
                 tasks: PlanService::my_open_tasks(&db, &user).await?,
+                news: present::my_news(
+                    &crate::ssr::services::InvitationService::my_news(&db, &user, 12).await?,
+                    request_language(),
+                ),
             })
         }
         .await,

@@ -149,9 +149,98 @@ pub fn parse_video_url(value: &str) -> Result<Option<String>, Msg> {
 /// The personal note a rep writes to their guest.
 pub const MAX_NOTE_CHARS: usize = 1000;
 
+/// Something a rep's guest did that the rep hears about on their home page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewsKind {
+    /// opened the RSVP page (the invitation) for the first time
+    Viewed,
+    /// followed the rep's video link for the first time
+    VideoOpened,
+    /// answered (accepted, declined or landed on the waitlist)
+    Answered(Answer),
+}
+
+impl NewsKind {
+    /// The message id that words this news; it takes `guest` and `title`.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            NewsKind::Viewed => "news-viewed",
+            NewsKind::VideoOpened => "news-video",
+            NewsKind::Answered(Answer::Accepted) => "news-accepted",
+            NewsKind::Answered(Answer::Waitlisted) => "news-waitlisted",
+            NewsKind::Answered(_) => "news-declined",
+        }
+    }
+}
+
+/// When a guest looked, watched and answered, as stored on the guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuestMoments {
+    pub viewed_at: Option<DateTime<Utc>>,
+    pub video_opened_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answer: Answer,
+}
+
+/// One item of a rep's news: what happened, when, and to which guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewsItem<G> {
+    pub guest: G,
+    pub kind: NewsKind,
+    pub at: DateTime<Utc>,
+}
+
+/// The newest `limit` moments of these guests, newest first (ties: viewed before video before
+/// answer of the same guest read last-to-first, i.e. the answer first).
+pub fn guest_news<G: Copy>(
+    guests: impl IntoIterator<Item = (G, GuestMoments)>,
+    limit: usize,
+) -> Vec<NewsItem<G>> {
+    let mut items = Vec::new();
+    for (guest, m) in guests {
+        if let Some(at) = m.viewed_at {
+            items.push((
+                0,
+                NewsItem {
+                    guest,
+                    kind: NewsKind::Viewed,
+                    at,
+                },
+            ));
+        }
+        if let Some(at) = m.video_opened_at {
+            items.push((
+                1,
+                NewsItem {
+                    guest,
+                    kind: NewsKind::VideoOpened,
+                    at,
+                },
+            ));
+        }
+        if let (Some(at), false) = (m.answered_at, m.answer == Answer::None) {
+            items.push((
+                2,
+                NewsItem {
+                    guest,
+                    kind: NewsKind::Answered(m.answer),
+                    at,
+                },
+            ));
+        }
+    }
+    items.sort_by(|(a_step, a), (b_step, b)| b.at.cmp(&a.at).then(b_step.cmp(a_step)));
+    items
+        .into_iter()
+        .take(limit)
+        .map(|(_, item)| item)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn failed_attempts_wait_longer_each_time_up_to_an_hour() {
@@ -222,5 +311,62 @@ mod tests {
         assert!(parse_video_url("http://video.example/v").is_err());
         assert!(parse_video_url("https://").is_err());
         assert!(parse_video_url("https://a b.example").is_err());
+    }
+
+    #[test]
+    fn a_reps_news_lists_looks_videos_and_answers_newest_first() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 27, h, 0, 0).unwrap();
+        let anna = GuestMoments {
+            viewed_at: Some(at(9)),
+            video_opened_at: Some(at(11)),
+            answered_at: Some(at(12)),
+            answer: Answer::Accepted,
+        };
+        let ben = GuestMoments {
+            viewed_at: Some(at(10)),
+            video_opened_at: None,
+            answered_at: None,
+            answer: Answer::None,
+        };
+        let news = guest_news([("anna", anna), ("ben", ben)], 10);
+        let seen: Vec<_> = news.iter().map(|n| (n.guest, n.kind)).collect();
+        assert_eq!(
+            seen,
+            [
+                ("anna", NewsKind::Answered(Answer::Accepted)),
+                ("anna", NewsKind::VideoOpened),
+                ("ben", NewsKind::Viewed),
+                ("anna", NewsKind::Viewed),
+            ]
+        );
+        assert_eq!(guest_news([("anna", anna)], 2).len(), 2, "the limit holds");
+    }
+
+    #[test]
+    fn a_guest_who_did_nothing_makes_no_news() {
+        let quiet = GuestMoments {
+            viewed_at: None,
+            video_opened_at: None,
+            answered_at: None,
+            answer: Answer::None,
+        };
+        assert!(guest_news([(1, quiet)], 10).is_empty());
+    }
+
+    #[test]
+    fn at_the_same_moment_the_answer_comes_before_the_look() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        let m = GuestMoments {
+            viewed_at: Some(at),
+            video_opened_at: None,
+            answered_at: Some(at),
+            answer: Answer::Declined,
+        };
+        let kinds: Vec<_> = guest_news([(1, m)], 10).iter().map(|n| n.kind).collect();
+        assert_eq!(
+            kinds,
+            [NewsKind::Answered(Answer::Declined), NewsKind::Viewed]
+        );
+        assert_eq!(kinds[0].message_id(), "news-declined");
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Nothing here depends on leptos, sea-orm or the network, so the browser (hydrate build) and the
 //! server (ssr build) run exactly the same checks.
+pub mod checkin;
 pub mod consent;
 pub mod directory;
 pub mod event;
@@ -14,6 +15,7 @@ pub mod password;
 pub mod task;
 pub mod user;
 
+pub use checkin::*;
 pub use consent::*;
 pub use directory::*;
 pub use event::*;

@@ -7,7 +7,9 @@ use crate::api::dto::{GuestListDto, GuestRow};
 use crate::api::guest_list::{
     get_guest_list, DecideNominations, Nominate, SetQuota, UpdateNomination, WithdrawNomination,
 };
-use crate::api::invitations::{RecordAnswer, SetPersonalTouch};
+use crate::api::invitations::{
+    invitation_progress, InvitationDelivery, RecordAnswer, SendInvitations, SetPersonalTouch,
+};
 use crate::components::{
     action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
     Typed,
@@ -35,7 +37,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     let decide = ServerAction::<DecideNominations>::new();
     let touch = ServerAction::<SetPersonalTouch>::new();
     let record = ServerAction::<RecordAnswer>::new();
-    let send = ServerAction::<crate::api::invitations::SendInvitations>::new();
+    let send = ServerAction::<SendInvitations>::new();
     let list = Resource::new(
         move || {
             (
@@ -61,6 +63,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
         decide,
         touch,
         record,
+        send,
     };
     view! {
         <section class="card" id="guests">
@@ -86,11 +89,24 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
 /// Marketing sends the invitations of an open event; the answer says how many went out and how
 /// many approved guests were left out because they unsubscribed.
 #[component]
-fn InvitationsPanel(
-    event_id: i32,
-    send: ServerAction<crate::api::invitations::SendInvitations>,
-) -> impl IntoView {
+fn InvitationsPanel(event_id: i32, send: ServerAction<SendInvitations>) -> impl IntoView {
     let lang = use_lang();
+    // the bar follows the outbox: refetched after a send, and every 2 s while mail is on its way
+    let tick = RwSignal::new(0u32);
+    let progress = Resource::new(
+        move || (send.version().get(), tick.get()),
+        move |_| invitation_progress(event_id),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = progress.get() {
+            if p.queued > 0 && p.delivers {
+                set_timeout(
+                    move || tick.update(|t| *t += 1),
+                    std::time::Duration::from_secs(2),
+                );
+            }
+        }
+    });
     let outcome = move || {
         match send.value().get() {
         Some(Ok(sent)) => Some(view! {
@@ -111,6 +127,37 @@ fn InvitationsPanel(
                 <button type="submit" class="button">{tr!(lang, "invite-send")}</button>
             </ActionForm>
             {outcome}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    progress.await.ok().filter(|p| p.total() > 0).map(|p| view! { <DeliveryProgress p /> })
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// How many invitations went out, wait and failed, as a bar.
+#[component]
+fn DeliveryProgress(p: InvitationDelivery) -> impl IntoView {
+    let lang = use_lang();
+    let total = p.total();
+    let percent = (p.sent * 100).checked_div(total).unwrap_or(0);
+    view! {
+        <div class="progress" data-testid="delivery-progress">
+            <span>{tr!(lang, "invite-progress", sent = p.sent, total = total)}</span>
+            {(p.queued > 0).then(|| view! { " · " <span class="muted">{tr!(lang, "invite-progress-waiting", queued = p.queued)}</span> })}
+            {(p.failed > 0).then(|| view! { " · " <a href="/outbox" class="form-error">{tr!(lang, "invite-progress-failed", failed = p.failed)}</a> })}
+            <div
+                class="bar"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax=total
+                aria-valuenow=p.sent
+                aria-label=tr!(lang, "invite-progress-label")
+            >
+                <div class="bar-fill" class:done=p.queued == 0 style=format!("width: {percent}%")></div>
+            </div>
+            {(!p.delivers && p.queued > 0).then(|| view! { <p class="muted small">{tr!(lang, "invite-progress-no-smtp")}</p> })}
         </div>
     }
 }
@@ -124,6 +171,7 @@ struct GuestActions {
     decide: ServerAction<DecideNominations>,
     touch: ServerAction<SetPersonalTouch>,
     record: ServerAction<RecordAnswer>,
+    send: ServerAction<SendInvitations>,
 }
 
 #[component]
@@ -426,6 +474,15 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
         });
     };
 
+    let send = actions.send;
+    let invite_selected = move |_| {
+        let ids: Vec<i32> = selected.get_untracked().into_iter().collect();
+        send.dispatch(SendInvitations {
+            event_id,
+            guest_ids: Some(ids),
+        });
+    };
+
     view! {
         <div class="guest-filters" role="group" aria-label=tr!(lang, "guests-filters")>
             <label>
@@ -483,6 +540,9 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
                 />
                 <button type="button" class="button button-small button-danger" disabled=move || selected.get().is_empty() on:click=move |_| bulk("reject")>
                     {tr!(lang, "decide-reject-selected")}
+                </button>
+                <button type="button" class="button button-small" disabled=move || selected.get().is_empty() on:click=invite_selected>
+                    {tr!(lang, "invite-send-selected")}
                 </button>
             </div>
         })}

@@ -158,15 +158,37 @@ fn HomePanels() -> impl IntoView {
     let lang = use_lang();
     let toggle = ServerAction::<SetTaskDone>::new();
     let home = Resource::new(move || toggle.version().get(), |_| get_home());
+    let user = use_user();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(home) = home.await else { return ().into_any() };
-                if home.decisions.is_empty() && home.tasks.is_empty() {
+                let is_rep = matches!(user.await, Ok(Some(u)) if u.role == crate::domain::Role::Sales);
+                if home.decisions.is_empty() && home.tasks.is_empty() && home.news.is_empty() && !is_rep {
                     return ().into_any();
                 }
+                let news = home.news.clone();
                 view! {
                     <div class="home-panels">
+                        {(is_rep || !news.is_empty()).then(|| view! {
+                            <section class="card" id="my-news">
+                                <h2>{tr!(lang, "news-title")}</h2>
+                                {if news.is_empty() {
+                                    view! { <p class="muted">{tr!(lang, "news-empty")}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="news">
+                                            {news.iter().map(|n| view! {
+                                                <li>
+                                                    <a href=format!("/events/{}#guests", n.event_id)>{n.text.clone()}</a>
+                                                    <time datetime=n.at.clone()>{n.when.clone()}</time>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </section>
+                        })}
                         {(!home.decisions.is_empty()).then(|| view! {
                             <section class="card" id="my-decisions">
                                 <h2>{tr!(lang, "home-decisions")}</h2>

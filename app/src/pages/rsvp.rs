@@ -84,6 +84,15 @@ fn RsvpCard(data: RsvpView, token: String, answer: ServerAction<AnswerRsvp>) -> 
                 </a></p>
             })}
             {status.map(|s| view! { <p class="notice rsvp-status" role="status">{s}</p> })}
+            {data.door.clone().map(|door| view! {
+                <figure class="door-code">
+                    <figcaption>{tr!(lang, "mail-door-title")}</figcaption>
+                    // our own SVG, drawn on the server from a code of [A-Z2-9-]: no user text
+                    <div class="door-qr" role="img" aria-label=tr!(lang, "door-code-alt", code = &door.code) inner_html=door.qr_svg.clone()></div>
+                    <p class="door-code-text">{door.code.clone()}</p>
+                    <p class="muted small">{tr!(lang, "mail-door-help")}</p>
+                </figure>
+            })}
             {match data.closed.clone() {
                 Some(why) => view! { <p class="notice">{word(lang, &why)}</p> }.into_any(),
                 None => view! {

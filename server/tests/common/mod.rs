@@ -2,6 +2,8 @@
 //! and clients that sign in as a demo user.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod smtp;
+
 use reqwest::{header, redirect, Client};
 use server::{Application, Settings};
 
@@ -118,4 +120,112 @@ pub fn worded(body: &str) -> String {
         Ok(other) => other.to_string(),
         Err(_) => body.to_string(),
     }
+}
+
+/// A signed-in user's `CurrentUser`, for calling services directly.
+pub async fn user_named(app: &TestApp, email: &str) -> app::ssr::auth::CurrentUser {
+    use app::ssr::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let model = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app::ssr::auth::CurrentUser::from_model(&model).unwrap()
+}
+
+/// An open event with `n` approved guests of Sam Sales, not yet invited (contacts
+/// `guest-{i}@customer.example`, half of them German); returns the event's id.
+pub async fn open_event_with_approved_guests(app: &TestApp, n: usize) -> i32 {
+    use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
+    use app::ssr::entities::{contact, guest};
+    use app::ssr::services::EventService;
+    use sea_orm::{EntityTrait, Set};
+    let marketing = user_named(app, "marketing@demo.test").await;
+    let sales = user_named(app, "sales@demo.test").await;
+    let plan = app::domain::EventInput {
+        title: "Customer Day, \"Spring\"; 2030 🎉".into(),
+        kind: "on_site".into(),
+        venue_name: "Hall 7".into(),
+        venue_address: "Main Street 1, Berlin".into(),
+        starts_at: "2030-05-04T18:00".into(),
+        ends_at: "2030-05-04T21:00".into(),
+        time_zone: "Europe/Berlin".into(),
+        capacity: (n as i32 + 10).to_string(),
+        language: "en".into(),
+        ..Default::default()
+    };
+    let created = EventService::create(&app.db, &marketing, &plan)
+        .await
+        .unwrap();
+    EventService::change_status(&app.db, &marketing, created.id, EventStatus::Open)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let contacts: Vec<contact::ActiveModel> = (0..n)
+        .map(|i| contact::ActiveModel {
+            first_name: Set(format!("Guest {i}")),
+            last_name: Set("Example".into()),
+            email: Set(format!("guest-{i}-{}@customer.example", created.id)),
+            language: Set(if i % 2 == 0 { "en" } else { "de" }.into()),
+            owner_id: Set(Some(sales.id)),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in contacts.chunks(200) {
+        contact::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let made = {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        contact::Entity::find()
+            .filter(contact::Column::Email.like(format!("%-{}@customer.example", created.id)))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let guests: Vec<guest::ActiveModel> = made
+        .iter()
+        .map(|c| guest::ActiveModel {
+            event_id: Set(created.id),
+            contact_id: Set(c.id),
+            nominated_by: Set(sales.id),
+            reason: Set("Key buyer".into()),
+            priority: Set(Priority::A),
+            personal_note: Set("Looking forward to seeing you!\nSam".into()),
+            state: Set(NominationState::Approved),
+            invitation: Set(InvitationState::NotSent),
+            answer: Set(Answer::None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in guests.chunks(200) {
+        guest::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    created.id
+}
+
+/// Polls `check` every 100 ms until it holds, for at most `seconds`; panics with `what` if not.
+pub async fn wait_until<F, Fut>(seconds: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("waited {seconds} s for: {what}");
 }

@@ -37,6 +37,8 @@ pub struct Model {
     pub answer_recorded_by: Option<i32>,
     /// 1-based place on the waitlist while `answer` is waitlisted
     pub waitlist_position: Option<i32>,
+    /// the door code of an accepted guest (see `domain::checkin`), unique across events
+    pub checkin_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::calendar::{self, Attendee, CalendarEvent, CalendarMethod};
-use super::message::Outgoing;
+use super::message::{InlineImage, Outgoing};
+use super::qr;
 use super::Mailbox;
-use crate::domain::{Answer, Language};
+use crate::domain::{format_checkin_code, Answer, Language};
 use crate::i18n::format_span;
 use crate::ssr::entities::{contact, event, guest, user};
 use crate::ssr::present::events::{place, tz_of};
@@ -20,6 +21,8 @@ pub struct MailSettings {
     pub organizer: Mailbox,
     /// the public origin links start with, e.g. `https://tandem.example.com`
     pub public_url: String,
+    /// whether a mail server is configured (`SMTP_URL`); without one mail waits in the outbox
+    pub delivers: bool,
 }
 
 impl MailSettings {
@@ -148,6 +151,7 @@ impl GuestMail<'_> {
             calendar: None,
             message_id: self.message_id.clone(),
             list_unsubscribe: None,
+            inline_images: Vec::new(),
         }
     }
 
@@ -341,13 +345,24 @@ impl GuestMail<'_> {
                 )
             }
         };
-        let text = format!("{greeting}\n\n{message}\n\n{details_text}{change_text}");
+        let door = match (answer, &self.guest.checkin_code) {
+            (Answer::Accepted, Some(code)) => Some(self.door_code(code)),
+            _ => None,
+        };
+        let (door_text, door_html) = door
+            .as_ref()
+            .map(|(text, html, _)| (text.as_str(), html.as_str()))
+            .unwrap_or_default();
+        let text = format!("{greeting}\n\n{message}\n\n{door_text}{details_text}{change_text}");
         let body = format!(
-            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{details_html}{change_html}",
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{door_html}{details_html}{change_html}",
             escape(&greeting),
             escape(&message),
         );
         let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, ""));
+        if let Some((_, _, image)) = door {
+            outgoing.inline_images.push(image);
+        }
         if answer == Answer::Accepted {
             outgoing.calendar = Some((
                 CalendarMethod::Request,
@@ -355,6 +370,41 @@ impl GuestMail<'_> {
             ));
         }
         outgoing
+    }
+}
+
+impl GuestMail<'_> {
+    /// The door code block of an accepted guest's confirmation: the QR image (an inline part, so
+    /// it shows where remote images are blocked) and the code as text under it, which works just
+    /// as well when the client shows no images at all.
+    fn door_code(&self, code: &str) -> (String, String, InlineImage) {
+        let lang = self.lang();
+        let shown = format_checkin_code(code);
+        let content_id = format!("door-{code}@{}", self.settings.domain());
+        let title = tr!(lang, "mail-door-title");
+        let help = tr!(lang, "mail-door-help");
+        let alt = tr!(lang, "door-code-alt", code = &shown);
+        let text = format!("{title}: {shown}\n{help}\n\n");
+        let html = format!(
+            "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" width=\"100%\" \
+             style=\"margin:0 0 20px;border:1px solid #e5e7eb;border-radius:8px\"><tr>\
+             <td align=\"center\" style=\"padding:16px\">\
+             <p style=\"margin:0 0 8px;font-weight:bold;color:#111827\">{}</p>\
+             <img src=\"cid:{content_id}\" width=\"180\" height=\"180\" alt=\"{}\" \
+             style=\"display:block;width:180px;height:180px;border:0\">\
+             <p style=\"margin:8px 0 4px;font-family:Consolas,Menlo,monospace;font-size:24px;\
+             letter-spacing:3px;color:#111827\">{}</p>\
+             <p style=\"margin:0;font-size:13px;color:#4b5563\">{}</p></td></tr></table>",
+            escape(title),
+            escape(&alt),
+            escape(&shown),
+            escape(help)
+        );
+        let image = InlineImage {
+            content_id,
+            png: qr::png(&shown),
+        };
+        (text, html, image)
     }
 }
 

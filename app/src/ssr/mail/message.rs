@@ -1,7 +1,8 @@
 //! The MIME message of one outgoing mail, built with lettre from already-worded text.
 //!
-//! The body is `multipart/alternative`: text/plain, text/html and, when there is one, the calendar
-//! last as `text/calendar; method=…; charset=utf-8`, the method equal to the body's `METHOD`
+//! The body is `multipart/alternative`: text/plain, text/html (inside a `multipart/related` with
+//! its inline images when it has any, such as the door's QR code) and, when there is one, the
+//! calendar last as `text/calendar; method=…; charset=utf-8`, the method equal to the body's `METHOD`
 //! (Outlook rejects a mismatch; clients take the last alternative they understand). The `mime`
 //! crate under lettre writes the charset in lower case, which RFC 2046 treats as the same. lettre
 //! picks each part's transfer encoding (7bit, quoted-printable or base64); the decoded calendar is
@@ -15,7 +16,7 @@
 use std::error::Error as StdError;
 
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox as LettreMailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox as LettreMailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 
 use super::calendar::CalendarMethod;
@@ -39,6 +40,33 @@ pub struct Outgoing {
     /// RFC 8058 one-click unsubscribe: (the `https://` URL that takes the POST, a mail address or
     /// `mailto:` URI). Both are written into `List-Unsubscribe`, plus `List-Unsubscribe-Post`.
     pub list_unsubscribe: Option<(String, String)>,
+    /// images the HTML shows through `cid:{content_id}` (e.g. the QR code of the door code)
+    pub inline_images: Vec<InlineImage>,
+}
+
+/// A PNG image that travels inside the mail and is shown by the HTML as `<img src="cid:…">`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineImage {
+    /// the Content-ID without angle brackets: letters, digits, `.`, `-` and `@`
+    pub content_id: String,
+    pub png: Vec<u8>,
+}
+
+impl InlineImage {
+    /// The HTML with this image's `cid:` references replaced by a `data:` URI, for a preview in
+    /// the browser (the outbox page), where `cid:` means nothing.
+    pub fn preview(images: &[InlineImage], html: &str) -> String {
+        use base64::Engine;
+        let mut out = html.to_string();
+        for image in images {
+            let data = format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&image.png)
+            );
+            out = out.replace(&format!("cid:{}", image.content_id), &data);
+        }
+        out
+    }
 }
 
 /// Why a mail could not be built. None of these is worth retrying: the input has to change.
@@ -56,6 +84,8 @@ pub enum MailBuildError {
     Unsubscribe(String),
     #[error("the calendar part is declared as method={declared} but its body does not say exactly one METHOD:{declared}")]
     CalendarMethod { declared: &'static str },
+    #[error("invalid Content-ID {0:?}: expected letters, digits, '.', '-' and '@'")]
+    ContentId(String),
     #[error("the message could not be built: {0}")]
     Message(#[from] lettre::error::Error),
 }
@@ -77,9 +107,27 @@ pub fn build(o: &Outgoing) -> Result<Message, MailBuildError> {
             .header(ListUnsubscribePost);
     }
 
-    let mut body = MultiPart::alternative()
-        .singlepart(SinglePart::plain(o.text.clone()))
-        .singlepart(SinglePart::html(o.html.clone()));
+    let mut body = MultiPart::alternative().singlepart(SinglePart::plain(o.text.clone()));
+    if o.inline_images.is_empty() {
+        body = body.singlepart(SinglePart::html(o.html.clone()));
+    } else {
+        let mut related = MultiPart::related().singlepart(SinglePart::html(o.html.clone()));
+        for image in &o.inline_images {
+            if image.content_id.is_empty()
+                || !image
+                    .content_id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.@".contains(&b))
+            {
+                return Err(MailBuildError::ContentId(image.content_id.clone()));
+            }
+            related = related.singlepart(Attachment::new_inline(image.content_id.clone()).body(
+                image.png.clone(),
+                ContentType::parse("image/png").expect("valid"),
+            ));
+        }
+        body = body.multipart(related);
+    }
     if let Some((method, ics)) = &o.calendar {
         let declared = method.as_str();
         let methods: Vec<&str> = ics
@@ -258,6 +306,7 @@ mod tests {
                 "https://tandem.example/u/tok3n".into(),
                 "unsubscribe+tok3n@tandem.example".into(),
             )),
+            inline_images: Vec::new(),
         }
     }
 
@@ -555,5 +604,75 @@ print(json.dumps(out))
             assert_eq!(seen["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
             assert_eq!(seen["defects"], serde_json::json!([]));
         }
+    }
+
+    /// Walks the whole tree under `policy.strict` and prints each leaf with its Content-ID.
+    const STRICT_TREE: &str = r#"
+import email, json, sys
+from email import policy
+raw = open(sys.argv[1], "rb").read()
+msg = email.message_from_bytes(raw, policy=policy.strict)
+def walk(p):
+    if p.is_multipart():
+        return {"type": p.get_content_type(), "parts": [walk(c) for c in p.iter_parts()], "defects": [str(d) for d in p.defects]}
+    body = p.get_content()
+    return {"type": p.get_content_type(), "cid": p["Content-ID"], "disposition": p.get_content_disposition(),
+            "size": len(body), "png": body[:8] == b"\x89PNG\r\n\x1a\n" if isinstance(body, bytes) else False,
+            "html": body if p.get_content_type() == "text/html" else None, "defects": [str(d) for d in p.defects]}
+print(json.dumps(walk(msg)))
+"#;
+
+    #[test]
+    fn an_inline_image_travels_in_a_related_part_beside_the_html_and_the_calendar_stays_last() {
+        let mut o = outgoing();
+        o.html =
+            "<p>Your code</p><img src=\"cid:door-code@tandem.example\" alt=\"ABCD-EFGH\">".into();
+        o.inline_images = vec![InlineImage {
+            content_id: "door-code@tandem.example".into(),
+            png: crate::ssr::mail::qr::png("ABCD-EFGH"),
+        }];
+        let raw = to_bytes(&o).unwrap();
+        let Some(stdout) =
+            python_check::run("python email strict, inline image", STRICT_TREE, &raw)
+        else {
+            return;
+        };
+        let tree: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(tree["type"], "multipart/alternative");
+        let parts = tree["parts"].as_array().unwrap();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0]["type"], "text/plain");
+        assert_eq!(parts[1]["type"], "multipart/related");
+        assert_eq!(parts[2]["type"], "text/calendar");
+        let related = parts[1]["parts"].as_array().unwrap();
+        assert_eq!(related[0]["type"], "text/html");
+        assert_eq!(related[0]["html"], o.html);
+        assert_eq!(related[1]["type"], "image/png");
+        assert_eq!(related[1]["cid"], "<door-code@tandem.example>");
+        assert_eq!(related[1]["disposition"], "inline");
+        assert_eq!(related[1]["png"], true);
+        assert!(!stdout.contains("Defect"), "{stdout}");
+    }
+
+    #[test]
+    fn a_content_id_that_could_break_the_header_is_refused() {
+        let mut o = outgoing();
+        o.inline_images = vec![InlineImage {
+            content_id: "qr>\r\nBcc: evil@x".into(),
+            png: vec![1, 2, 3],
+        }];
+        assert!(matches!(build(&o), Err(MailBuildError::ContentId(_))));
+    }
+
+    #[test]
+    fn the_preview_shows_inline_images_as_data_uris() {
+        let images = [InlineImage {
+            content_id: "qr@x".into(),
+            png: vec![0x89, b'P', b'N', b'G'],
+        }];
+        assert_eq!(
+            InlineImage::preview(&images, "<img src=\"cid:qr@x\">"),
+            "<img src=\"data:image/png;base64,iVBORw==\">"
+        );
     }
 }

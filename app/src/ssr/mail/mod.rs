@@ -4,10 +4,11 @@
 pub mod calendar;
 pub mod compose;
 pub mod message;
+pub mod qr;
 
 pub use calendar::{Attendee, CalendarEvent, CalendarMethod};
 pub use compose::MailSettings;
-pub use message::{MailBuildError, Outgoing};
+pub use message::{InlineImage, MailBuildError, Outgoing};
 
 /// A display name and an address, as people see them in a mail client (`"Ann Example" <ann@x>`).
 /// The name may be empty; it is cleaned where it is written, never trusted to be one line.

@@ -167,6 +167,33 @@ pub fn guest_list(
     }
 }
 
+/// A rep's news, worded in `lang`, times in each event's zone.
+pub fn my_news(
+    record: &crate::ssr::services::invitations::NewsRecord,
+    lang: Lang,
+) -> Vec<crate::api::dto::NewsRow> {
+    record
+        .items
+        .iter()
+        .filter_map(|item| {
+            let e = record.events.get(&item.guest.event_id)?;
+            let c = record.contacts.get(&item.guest.contact_id)?;
+            let text = crate::i18n::word(
+                lang,
+                &crate::domain::Msg::new(item.kind.message_id())
+                    .with("guest", contact_name(c))
+                    .with("title", e.title.clone()),
+            );
+            Some(crate::api::dto::NewsRow {
+                event_id: e.id,
+                text,
+                when: format_instant(lang, &item.at, super::events::tz_of(e)),
+                at: item.at.to_rfc3339(),
+            })
+        })
+        .collect()
+}
+
 pub fn my_decisions(record: &DecisionsRecord, lang: Lang) -> Vec<DecisionRow> {
     record
         .decided

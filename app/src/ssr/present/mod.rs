@@ -11,4 +11,4 @@ pub use directory::{
     directory_options, import_preview, import_status,
 };
 pub use events::{event_detail, event_form, event_summaries};
-pub use guest_list::{guest_list, my_decisions};
+pub use guest_list::{guest_list, my_decisions, my_news};

@@ -9,8 +9,9 @@ use sea_orm::{
 };
 
 use crate::domain::{
-    accept_lands_on, answer_refusal, invitations_refusal, local_to_utc, parse_video_url, Answer,
-    InvitationState, NominationState, MAX_NOTE_CHARS,
+    accept_lands_on, answer_refusal, checkin_code_from, guest_news, invitations_refusal,
+    local_to_utc, parse_video_url, Answer, GuestMoments, InvitationState, NewsItem,
+    NominationState, CODE_LEN, MAX_NOTE_CHARS,
 };
 use crate::error::AppError;
 use crate::ssr::auth::{hash_token, CurrentUser};
@@ -30,6 +31,13 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// A fresh door code (see `domain::checkin`), given to a guest when they first get a seat.
+pub fn new_checkin_code() -> String {
+    let mut bytes = [0u8; CODE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    checkin_code_from(bytes)
+}
+
 /// How many guests one transaction invites; a big list goes out in several.
 const BATCH: u64 = 200;
 
@@ -39,6 +47,13 @@ pub struct SendSummary {
     pub queued: u32,
     /// approved guests left out because the contact unsubscribed
     pub unsubscribed: u32,
+}
+
+/// A rep's news and the events and contacts it names.
+pub struct NewsRecord {
+    pub items: Vec<NewsItem<guest::Model>>,
+    pub events: std::collections::HashMap<i32, event::Model>,
+    pub contacts: std::collections::HashMap<i32, contact::Model>,
 }
 
 /// A guest with everything their RSVP page shows.
@@ -257,6 +272,68 @@ impl InvitationService {
         Ok(summary)
     }
 
+    /// What the actor's own guests did lately (looked, watched, answered), newest first, with the
+    /// events and contacts they name.
+    pub async fn my_news(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        limit: usize,
+    ) -> Result<NewsRecord, AppError> {
+        use sea_orm::Condition;
+        let guests = guest::Entity::find()
+            .filter(guest::Column::NominatedBy.eq(actor.id))
+            .filter(
+                Condition::any()
+                    .add(guest::Column::ViewedAt.is_not_null())
+                    .add(guest::Column::VideoOpenedAt.is_not_null())
+                    .add(guest::Column::AnsweredAt.is_not_null()),
+            )
+            .order_by_desc(guest::Column::UpdatedAt)
+            .limit(limit as u64 * 3)
+            .all(db)
+            .await?;
+        let items = guest_news(
+            guests.iter().enumerate().map(|(i, g)| {
+                (
+                    i,
+                    GuestMoments {
+                        viewed_at: g.viewed_at,
+                        video_opened_at: g.video_opened_at,
+                        answered_at: g.answered_at,
+                        answer: g.answer,
+                    },
+                )
+            }),
+            limit,
+        );
+        let events = event::Entity::find()
+            .filter(event::Column::Id.is_in(guests.iter().map(|g| g.event_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let contacts = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(NewsRecord {
+            items: items
+                .into_iter()
+                .map(|item| NewsItem {
+                    guest: guests[item.guest].clone(),
+                    kind: item.kind,
+                    at: item.at,
+                })
+                .collect(),
+            events,
+            contacts,
+        })
+    }
+
     async fn record_by_token<C: ConnectionTrait>(
         db: &C,
         token: &str,
@@ -471,6 +548,9 @@ async fn apply_answer(
     active.answered_at = Set(Some(now));
     active.answer_recorded_by = Set(recorded_by);
     active.updated_at = Set(now);
+    if wanted == Answer::Accepted && found.checkin_code.is_none() {
+        active.checkin_code = Set(Some(new_checkin_code()));
+    }
     found = active.update(&txn).await?;
     let by = recorded_by.unwrap_or(record.host.id);
     log(
@@ -554,6 +634,9 @@ async fn promote_first<C: ConnectionTrait>(
     active.answer = Set(Answer::Accepted);
     active.waitlist_position = Set(None);
     active.updated_at = Set(now);
+    if first.checkin_code.is_none() {
+        active.checkin_code = Set(Some(new_checkin_code()));
+    }
     let promoted = active.update(db).await?;
     close_gap(db, event.id, position).await?;
     let (Some(person), Some(host)) = (

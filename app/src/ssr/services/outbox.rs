@@ -17,7 +17,7 @@ use crate::domain::{retry_delay, OutboxState, MAX_ATTEMPTS};
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::outbox;
-use crate::ssr::mail::{message, Outgoing};
+use crate::ssr::mail::{message, InlineImage, Outgoing};
 
 pub struct OutboxService;
 
@@ -66,7 +66,10 @@ impl OutboxService {
             recipient: Set(outgoing.to.email.clone()),
             subject: Set(outgoing.subject.clone()),
             text_body: Set(outgoing.text.clone()),
-            html_body: Set(outgoing.html.clone()),
+            html_body: Set(InlineImage::preview(
+                &outgoing.inline_images,
+                &outgoing.html,
+            )),
             raw: Set(String::from_utf8_lossy(&raw).into_owned()),
             state: Set(OutboxState::Queued),
             attempts: Set(0),
@@ -189,6 +192,35 @@ impl OutboxService {
             query = query.filter(outbox::Column::EventId.eq(event_id));
         }
         Ok(query.into_tuple::<(OutboxState, i64)>().all(db).await?)
+    }
+
+    /// How the mail of one kind for one event is doing: (queued, sent, failed or cancelled).
+    pub async fn progress(
+        db: &DatabaseConnection,
+        event_id: i32,
+        kind: &str,
+    ) -> Result<(i64, i64, i64), AppError> {
+        let rows = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::State)
+            .column_as(outbox::Column::Id.count(), "n")
+            .filter(outbox::Column::EventId.eq(event_id))
+            .filter(outbox::Column::Kind.eq(kind))
+            .group_by(outbox::Column::State)
+            .into_tuple::<(OutboxState, i64)>()
+            .all(db)
+            .await?;
+        let count = |wanted: &[OutboxState]| {
+            rows.iter()
+                .filter(|(state, _)| wanted.contains(state))
+                .map(|(_, n)| n)
+                .sum::<i64>()
+        };
+        Ok((
+            count(&[OutboxState::Queued]),
+            count(&[OutboxState::Sent]),
+            count(&[OutboxState::Failed, OutboxState::Cancelled]),
+        ))
     }
 
     pub async fn find(
