@@ -1,7 +1,8 @@
 //! A benchmark, not a test (ignored by `cargo test`; `scripts/bench-mail.sh` runs it against
 //! maildev): queue and deliver N invitations through the outbox and the mail worker, then, in the
 //! same run and to the same SMTP server, send N messages of the same bytes with a plain lettre
-//! loop — the raw limit the outbox is compared with. Prints the figures; asserts only that every
+//! loop, one at a time and with the worker's concurrency — the raw limits the outbox is compared
+//! with. Prints the figures; asserts only that every
 //! message arrived.
 //!
 //! `BENCH_COUNT` (default 2000), `BENCH_SMTP_URL` (default smtp://127.0.0.1:1225),
@@ -96,15 +97,37 @@ async fn queue_and_deliver_invitations_next_to_a_plain_lettre_loop() {
     }
     let loop_in = loop_started.elapsed();
 
+    // and with as many at once as the worker sends (each on its own pooled connection)
+    let parallel_started = Instant::now();
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(server::mailer::CONCURRENCY));
+    let mut sending = tokio::task::JoinSet::new();
+    for message in messages.clone() {
+        let slot = slots.clone().acquire_owned().await.unwrap();
+        let (transport, from) = (transport.clone(), from.clone());
+        sending.spawn(async move {
+            let envelope =
+                Envelope::new(Some(from), vec![message.recipient.parse().unwrap()]).unwrap();
+            transport
+                .send_raw(&envelope, message.raw.as_bytes())
+                .await
+                .unwrap();
+            drop(slot);
+        });
+    }
+    while let Some(done) = sending.join_next().await {
+        done.unwrap();
+    }
+    let parallel_in = parallel_started.elapsed();
+
     let mut arrived = 0;
     for _ in 0..100 {
         arrived = maildev_count(&maildev).await;
-        if arrived >= 2 * count {
+        if arrived >= 3 * count {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(arrived, 2 * count, "every message reached maildev");
+    assert_eq!(arrived, 3 * count, "every message reached maildev");
 
     let rate = |d: Duration| count as f64 / d.as_secs_f64();
     let size = messages.iter().map(|m| m.raw.len()).sum::<usize>() / count.max(1);
@@ -120,12 +143,22 @@ async fn queue_and_deliver_invitations_next_to_a_plain_lettre_loop() {
         rate(delivered_in)
     );
     println!(
-        "  plain lettre loop, same bytes, same server:                     {:>8.0} ms ({:.0}/s)",
+        "  plain lettre loop, one at a time, same bytes, same server:      {:>8.0} ms ({:.0}/s)",
         loop_in.as_secs_f64() * 1000.0,
         rate(loop_in)
     );
     println!(
-        "  outbox delivery throughput / plain loop: {:.0} %",
+        "  plain lettre, {} at a time (the worker's concurrency):           {:>8.0} ms ({:.0}/s)",
+        server::mailer::CONCURRENCY,
+        parallel_in.as_secs_f64() * 1000.0,
+        rate(parallel_in)
+    );
+    println!(
+        "  outbox (queue + deliver) / plain lettre at the same concurrency: {:.0} %",
+        100.0 * parallel_in.as_secs_f64() / delivered_in.as_secs_f64()
+    );
+    println!(
+        "  outbox (queue + deliver) / plain lettre one at a time:           {:.0} %",
         100.0 * loop_in.as_secs_f64() / delivered_in.as_secs_f64()
     );
 }

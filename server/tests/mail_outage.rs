@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 mod common;
-use common::smtp::{free_port, start_sink, Received};
+use common::smtp::{free_port, start_sink, start_slow_sink, Received};
 use common::*;
 
 async fn invitations(app: &TestApp, event_id: i32) -> Vec<outbox::Model> {
@@ -149,4 +149,44 @@ async fn a_message_claimed_by_a_worker_that_died_is_sent_once_its_lease_runs_out
     let _ = stop.send(true);
     worker.await.unwrap();
     assert_eq!(received.count(), 3, "each once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stopping_worker_finishes_the_message_it_is_sending() {
+    let port = free_port();
+    let received = Received::default();
+    let _sink = start_slow_sink(
+        port,
+        received.clone(),
+        std::time::Duration::from_millis(1500),
+    )
+    .await;
+    let app = spawn_app().await;
+    let event_id = open_event_with_approved_guests(&app, 1).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    app.post(
+        &marketing,
+        "send_invitations",
+        &[("event_id", &event_id.to_string())],
+    )
+    .await;
+    let transport = server::mailer::transport(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = server::mailer::spawn(
+        app.db.clone(),
+        transport,
+        "events@tandem.example".into(),
+        stopped,
+    );
+    wait_until(10, "the message is being sent", || async {
+        received.count() == 1
+    })
+    .await;
+    // shutdown arrives while the server has not yet confirmed the message
+    let _ = stop.send(true);
+    worker.await.unwrap();
+    let mail = &invitations(&app, event_id).await[0];
+    assert_eq!(mail.state, OutboxState::Sent, "{mail:?}");
+    assert_eq!(mail.attempts, 1);
+    assert_eq!(received.count(), 1);
 }

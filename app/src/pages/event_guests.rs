@@ -143,7 +143,7 @@ fn DeliveryProgress(p: InvitationDelivery) -> impl IntoView {
     let total = p.total();
     let percent = (p.sent * 100).checked_div(total).unwrap_or(0);
     view! {
-        <div class="progress" data-testid="delivery-progress">
+        <div class="delivery" data-testid="delivery-progress">
             <span>{tr!(lang, "invite-progress", sent = p.sent, total = total)}</span>
             {(p.queued > 0).then(|| view! { " · " <span class="muted">{tr!(lang, "invite-progress-waiting", queued = p.queued)}</span> })}
             {(p.failed > 0).then(|| view! { " · " <a href="/outbox" class="form-error">{tr!(lang, "invite-progress-failed", failed = p.failed)}</a> })}

@@ -58,6 +58,15 @@ pub fn free_port() -> u16 {
 
 /// Starts a sink on `port` that keeps what it receives in `received`.
 pub async fn start_sink(port: u16, received: Received) -> SmtpSink {
+    start_slow_sink(port, received, std::time::Duration::ZERO).await
+}
+
+/// A sink that takes `delay` to confirm each message it received (a slow mail server).
+pub async fn start_slow_sink(
+    port: u16,
+    received: Received,
+    delay: std::time::Duration,
+) -> SmtpSink {
     let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
     let store = received.clone();
     let task = tokio::spawn(async move {
@@ -102,6 +111,7 @@ pub async fn start_sink(port: u16, received: Received) -> SmtpSink {
                             message.extend_from_slice(unstuffed.as_bytes());
                         }
                         store.0.lock().unwrap().push(message);
+                        tokio::time::sleep(delay).await;
                         b"250 queued\r\n"
                     } else if verb == "QUIT" {
                         let _ = write.write_all(b"221 bye\r\n").await;

@@ -178,7 +178,7 @@ impl GuestMail<'_> {
             rows.push_str(&row(
                 tr!(lang, "mail-join"),
                 &format!(
-                    "<a href=\"{0}\" style=\"color:#1d4ed8\">{0}</a>",
+                    "<a href=\"{0}\" style=\"color:#1d4ed8;word-break:break-all\">{0}</a>",
                     escape(join)
                 ),
             ));
@@ -328,7 +328,7 @@ impl GuestMail<'_> {
                 (
                     format!("\n{change}\n{rsvp}\n"),
                     format!(
-                        "<p style=\"margin:20px 0 0;font-size:14px\">{} <a href=\"{rsvp_e}\" style=\"color:#1d4ed8\">{rsvp_e}</a></p>",
+                        "<p style=\"margin:20px 0 0;font-size:14px\">{} <a href=\"{rsvp_e}\" style=\"color:#1d4ed8;word-break:break-all\">{rsvp_e}</a></p>",
                         escape(change),
                         rsvp_e = escape(&rsvp)
                     ),
