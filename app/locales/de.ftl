@@ -619,3 +619,26 @@ news-video = { $guest } hat Ihr Video zu { $title } angesehen
 news-accepted = { $guest } hat die Einladung zu { $title } angenommen
 news-declined = { $guest } hat die Einladung zu { $title } abgelehnt
 news-waitlisted = { $guest } steht auf der Warteliste für { $title }
+
+## Cancellation, calendar downloads
+mail-cancelled-subject = Abgesagt: { $title }
+mail-cancelled-body = Es tut uns leid: { $title } am { $when } wurde abgesagt.
+mail-cancelled-calendar = Die beigefügte Absage entfernt den Termin aus Ihrem Kalender.
+cancel-note = Nachricht an die eingeladenen Gäste
+cancel-note-placeholder = Warum, und wie es weitergeht (optional)
+cancel-confirm-button = Veranstaltung absagen und Gäste benachrichtigen
+cancel-note-too-long = Die Nachricht darf höchstens 1000 Zeichen haben.
+calendar-add = Zum Kalender hinzufügen
+calendar-ics = Kalenderdatei (.ics)
+calendar-google = Google Kalender
+calendar-outlook = Outlook.com
+feed-title = Kalender-Abo
+feed-hint = Abonnieren Sie diese Adresse in Ihrer Kalender-App (Outlook, Google Kalender, Apple Kalender), um jede Veranstaltung zu sehen, die Ihnen gehört, zu der Sie Gäste nominiert haben oder in der Sie Aufgaben haben – ab 90 Tagen zurück, immer aktuell.
+feed-address = Ihre private Abo-Adresse
+feed-create = Meine Abo-Adresse erstellen
+feed-renew = Neue Adresse erstellen
+feed-renew-hint = Behalten Sie diese Adresse für sich. Eine neue Adresse beendet die alte sofort.
+mail-update-subject = Geändert: { $title }
+mail-update-body = { $title } hat sich geändert. Die neuen Angaben:
+mail-update-was = vorher: { $old }
+mail-update-calendar = Der beigefügte Kalendereintrag ersetzt den bisherigen.

@@ -619,3 +619,26 @@ news-video = { $guest } watched your video for { $title }
 news-accepted = { $guest } accepted the invitation to { $title }
 news-declined = { $guest } declined the invitation to { $title }
 news-waitlisted = { $guest } is on the waitlist for { $title }
+
+## Cancellation, calendar downloads
+mail-cancelled-subject = Cancelled: { $title }
+mail-cancelled-body = We are sorry: { $title } on { $when } has been cancelled.
+mail-cancelled-calendar = The attached cancellation removes the event from your calendar.
+cancel-note = Note to the invited guests
+cancel-note-placeholder = Why, and what comes next (optional)
+cancel-confirm-button = Cancel the event and tell the guests
+cancel-note-too-long = The note may have at most 1000 characters.
+calendar-add = Add to calendar
+calendar-ics = Calendar file (.ics)
+calendar-google = Google Calendar
+calendar-outlook = Outlook.com
+feed-title = Calendar feed
+feed-hint = Subscribe to this address in your calendar app (Outlook, Google Calendar, Apple Calendar) to see every event you own, nominated guests to, or have tasks in — from 90 days ago on, kept up to date.
+feed-address = Your private feed address
+feed-create = Create my feed address
+feed-renew = Make a new address
+feed-renew-hint = Keep this address to yourself. Making a new one stops the old one at once.
+mail-update-subject = Changed: { $title }
+mail-update-body = { $title } has changed. The new details:
+mail-update-was = before: { $old }
+mail-update-calendar = The attached calendar entry replaces the earlier one.

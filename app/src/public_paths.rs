@@ -9,7 +9,13 @@ use crate::i18n::Lang;
 /// Path prefixes of the guest pages. Every guest URL carries a token after its prefix.
 /// Server functions for guests (answers posted from the RSVP page) live under `/api/guest/`, so the
 /// guest rate limits and `Referrer-Policy: no-referrer` cover them too.
-pub const GUEST_PATH_PREFIXES: &[&str] = &["/rsvp/", "/unsubscribe/", "/calendar/", "/api/guest/"];
+pub const GUEST_PATH_PREFIXES: &[&str] = &[
+    "/rsvp/",
+    "/unsubscribe/",
+    "/calendar/",
+    "/feeds/",
+    "/api/guest/",
+];
 
 /// Whether `path` (without query) is a page for guests rather than for the team.
 pub fn is_guest_path(path: &str) -> bool {

@@ -748,3 +748,378 @@ on_both_databases!(
         );
     }
 );
+
+on_both_databases!(
+    cancelling_tells_every_invited_guest_with_a_calendar_cancellation_and_closes_answers,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let invited = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "invited@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let declined = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "declined@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        let not_invited = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "late@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::answer(&db, &settings(), &token_of(&db, declined).await, false)
+            .await
+            .unwrap();
+        let before = EventService::find(&db, event_id).await.unwrap();
+
+        // a rep cannot cancel; a note that is too long is refused and changes nothing
+        assert!(matches!(
+            InvitationService::cancel_event(&db, &settings(), &team.sales, event_id, "").await,
+            Err(app::error::AppError::Forbidden)
+        ));
+        let long = "x".repeat(1001);
+        assert!(matches!(
+            InvitationService::cancel_event(&db, &settings(), &team.marketing, event_id, &long)
+                .await,
+            Err(app::error::AppError::Validation(_))
+        ));
+        assert_eq!(
+            EventService::find(&db, event_id).await.unwrap().status,
+            EventStatus::Open
+        );
+
+        let told = InvitationService::cancel_event(
+            &db,
+            &settings(),
+            &team.marketing,
+            event_id,
+            "The venue flooded.\nWe will invite you again soon.",
+        )
+        .await
+        .unwrap();
+        assert_eq!(told, 2, "both invited guests, also the one who declined");
+        let after = EventService::find(&db, event_id).await.unwrap();
+        assert_eq!(after.status, EventStatus::Cancelled);
+        assert_eq!(after.sequence, before.sequence + 1);
+
+        let cancellations = outbox::Entity::find()
+            .filter(outbox::Column::EventId.eq(event_id))
+            .filter(outbox::Column::Kind.eq("cancellation"))
+            .all(&db)
+            .await
+            .unwrap();
+        let to: Vec<_> = cancellations.iter().map(|m| m.guest_id.unwrap()).collect();
+        assert!(to.contains(&invited) && to.contains(&declined) && !to.contains(&not_invited));
+        let mail = &cancellations[0];
+        assert!(mail.subject.starts_with("Abgesagt: "), "{}", mail.subject);
+        assert!(mail.text_body.contains("The venue flooded."));
+        assert!(mail.raw.contains("method=CANCEL"));
+        let unfolded = calendar_part(&mail.raw);
+        assert!(unfolded.contains("METHOD:CANCEL"));
+        assert!(unfolded.contains("STATUS:CANCELLED"));
+        assert!(unfolded.contains(&format!("SEQUENCE:{}", after.sequence)));
+        assert!(unfolded.contains(&format!("UID:event-{event_id}@tandem.example")));
+
+        // answers are closed now
+        let refused =
+            InvitationService::answer(&db, &settings(), &token_of(&db, invited).await, true).await;
+        assert!(
+            matches!(refused, Err(app::error::AppError::Conflict(m)) if m.id == "rsvp-event-cancelled")
+        );
+        // and a second cancel is refused
+        assert!(
+            InvitationService::cancel_event(&db, &settings(), &team.marketing, event_id, "")
+                .await
+                .is_err()
+        );
+    }
+);
+
+/// The calendar part of a raw message, decoded (lettre sends it quoted-printable or base64) and
+/// unfolded.
+fn calendar_part(raw: &str) -> String {
+    let start = raw
+        .find("Content-Type: text/calendar")
+        .expect("a calendar part");
+    let part = &raw[start..];
+    let (head, rest) = part.split_once("\r\n\r\n").unwrap();
+    let body = &rest[..rest.find("\r\n--").unwrap_or(rest.len())];
+    let decoded = if head.contains("quoted-printable") {
+        let joined = body.replace("=\r\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'=' && i + 2 < bytes.len() {
+                out.push(u8::from_str_radix(&joined[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    } else if head.contains("base64") {
+        use base64::Engine;
+        let clean: String = body.split_whitespace().collect();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(clean)
+                .unwrap(),
+        )
+        .unwrap()
+    } else {
+        body.to_string()
+    };
+    decoded.replace("\r\n ", "")
+}
+
+/// Moves the open event by an hour (and, when `venue` is given, to another venue).
+async fn move_event(
+    db: &DatabaseConnection,
+    team: &Team,
+    event_id: i32,
+    starts: &str,
+    ends: &str,
+    venue: &str,
+) {
+    let current = EventService::find(db, event_id).await.unwrap();
+    let mut input = plan();
+    input.starts_at = starts.into();
+    input.ends_at = ends.into();
+    input.venue_name = venue.into();
+    EventService::update(db, &team.marketing, event_id, current.version, &input)
+        .await
+        .unwrap();
+}
+
+on_both_databases!(
+    several_moves_within_the_window_make_one_update_per_guest_who_has_not_declined,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::UpdateService;
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        let coming = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "coming@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let silent = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "silent@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        let declined = guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "declined@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        InvitationService::answer(&db, &settings(), &token_of(&db, coming).await, true)
+            .await
+            .unwrap();
+        InvitationService::answer(&db, &settings(), &token_of(&db, declined).await, false)
+            .await
+            .unwrap();
+        let before = EventService::find(&db, event_id).await.unwrap();
+
+        // two edits a minute apart: an hour later, then also another venue
+        move_event(
+            &db,
+            &team,
+            event_id,
+            "2030-03-10T19:00",
+            "2030-03-10T23:00",
+            "Alte Halle",
+        )
+        .await;
+        move_event(
+            &db,
+            &team,
+            event_id,
+            "2030-03-10T19:00",
+            "2030-03-10T23:00",
+            "Neue Halle",
+        )
+        .await;
+        let now = Utc::now();
+        let delay = chrono::Duration::minutes(5);
+        let early = UpdateService::send_due(&db, &settings(), now, delay)
+            .await
+            .unwrap();
+        assert_eq!(early.mails, 0, "not before the window closes");
+
+        let later = now + chrono::Duration::minutes(6);
+        let sent = UpdateService::send_due(&db, &settings(), later, delay)
+            .await
+            .unwrap();
+        assert_eq!((sent.events, sent.mails), (1, 2));
+        let again = UpdateService::send_due(&db, &settings(), later, delay)
+            .await
+            .unwrap();
+        assert_eq!(
+            again.mails, 0,
+            "once, also when the scheduler runs again (or restarts)"
+        );
+
+        let updates = outbox::Entity::find()
+            .filter(outbox::Column::EventId.eq(event_id))
+            .filter(outbox::Column::Kind.eq("update"))
+            .all(&db)
+            .await
+            .unwrap();
+        let to: Vec<i32> = updates.iter().map(|m| m.guest_id.unwrap()).collect();
+        assert!(to.contains(&coming) && to.contains(&silent) && !to.contains(&declined));
+        let after = EventService::find(&db, event_id).await.unwrap();
+        assert!(after.sequence > before.sequence);
+        let mail = updates.iter().find(|m| m.guest_id == Some(coming)).unwrap();
+        assert!(mail.subject.starts_with("Geändert: "), "{}", mail.subject);
+        assert!(
+            mail.text_body.contains("19:00") && mail.text_body.contains("vorher"),
+            "{}",
+            mail.text_body
+        );
+        assert!(mail.text_body.contains("Neue Halle") && mail.text_body.contains("Alte Halle"));
+        let ics = calendar_part(&mail.raw);
+        assert!(ics.contains("METHOD:REQUEST"));
+        assert!(ics.contains(&format!("SEQUENCE:{}", after.sequence)));
+        assert!(
+            ics.contains("PARTSTAT=ACCEPTED"),
+            "the accepted guest stays accepted"
+        );
+        let silent_mail = updates.iter().find(|m| m.guest_id == Some(silent)).unwrap();
+        assert!(calendar_part(&silent_mail.raw).contains("PARTSTAT=NEEDS-ACTION"));
+    }
+);
+
+on_both_databases!(
+    a_move_and_back_within_the_window_sends_nothing,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::UpdateService;
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        guest_in(
+            &db,
+            event_id,
+            &team.sales,
+            "g@customer.example",
+            NominationState::Approved,
+            false,
+        )
+        .await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        move_event(
+            &db,
+            &team,
+            event_id,
+            "2030-03-10T19:00",
+            "2030-03-10T23:00",
+            "Alte Halle",
+        )
+        .await;
+        move_event(
+            &db,
+            &team,
+            event_id,
+            "2030-03-10T18:00",
+            "2030-03-10T22:00",
+            "Alte Halle",
+        )
+        .await;
+        let later = Utc::now() + chrono::Duration::minutes(6);
+        let sent = UpdateService::send_due(&db, &settings(), later, chrono::Duration::minutes(5))
+            .await
+            .unwrap();
+        assert_eq!(sent.mails, 0);
+        assert!(EventService::find(&db, event_id)
+            .await
+            .unwrap()
+            .calendar_changed_at
+            .is_none());
+    }
+);
+
+race_on_both_databases!(
+    two_schedulers_at_once_send_each_update_once,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::UpdateService;
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        for i in 0..5 {
+            guest_in(
+                &db,
+                event_id,
+                &team.sales,
+                &format!("g{i}@customer.example"),
+                NominationState::Approved,
+                false,
+            )
+            .await;
+        }
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        move_event(
+            &db,
+            &team,
+            event_id,
+            "2030-03-10T19:00",
+            "2030-03-10T23:00",
+            "Alte Halle",
+        )
+        .await;
+        let later = Utc::now() + chrono::Duration::minutes(6);
+        let delay = chrono::Duration::minutes(5);
+        let runs = (0..4).map(|_| {
+            let db = db.clone();
+            tokio::spawn(
+                async move { UpdateService::send_due(&db, &settings(), later, delay).await },
+            )
+        });
+        let mut total = 0;
+        for run in runs.collect::<Vec<_>>() {
+            total += run.await.unwrap().unwrap().mails;
+        }
+        assert_eq!(total, 5);
+        let stored = outbox::Entity::find()
+            .filter(outbox::Column::EventId.eq(event_id))
+            .filter(outbox::Column::Kind.eq("update"))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(stored, 5);
+    }
+);

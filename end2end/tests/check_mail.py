@@ -64,6 +64,7 @@ for part in msg.walk():
             "dtstart": event.decoded("DTSTART").isoformat(),
             "dtend": event.decoded("DTEND").isoformat(),
             "has_dtstamp": event.get("DTSTAMP") is not None,
+            "status": str(event.get("STATUS")) if event.get("STATUS") else None,
             "organizer": str(event.get("ORGANIZER")),
             "attendees": [
                 {

@@ -11,6 +11,8 @@ mod m20261127_000007_concurrency;
 mod m20261127_000008_session_activity;
 mod m20261127_000009_invitations;
 mod m20261127_000010_checkin_code;
+mod m20261127_000011_calendar_feed;
+mod m20261127_000012_calendar_updates;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_session_activity::Migration),
             Box::new(m20261127_000009_invitations::Migration),
             Box::new(m20261127_000010_checkin_code::Migration),
+            Box::new(m20261127_000011_calendar_feed::Migration),
+            Box::new(m20261127_000012_calendar_updates::Migration),
         ]
     }
 }

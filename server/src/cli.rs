@@ -73,6 +73,9 @@ pub struct ServeArgs {
     pub mail_from: String,
     #[arg(long, env = "MAIL_ORGANIZER")]
     pub mail_organizer: Option<String>,
+    /// Seconds after an event's time or place first changes before invited guests get one update
+    #[arg(long, env = "CALENDAR_UPDATE_DELAY", default_value_t = crate::DEFAULT_CALENDAR_UPDATE_DELAY)]
+    pub calendar_update_delay: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +109,7 @@ impl ServeArgs {
             smtp_url: self.smtp_url.clone(),
             mail_from: self.mail_from.clone(),
             mail_organizer: self.mail_organizer.clone(),
+            calendar_update_delay: self.calendar_update_delay,
         }
     }
 }

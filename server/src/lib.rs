@@ -50,7 +50,13 @@ pub struct Settings {
     pub mail_from: String,
     /// The calendar invite's ORGANIZER (receives guests' calendar replies); the sender if unset.
     pub mail_organizer: Option<String>,
+    /// Seconds after the first change of an event's time or place before guests get the update;
+    /// later changes within that time go into the same update.
+    pub calendar_update_delay: u64,
 }
+
+/// Five minutes: long enough for a few corrections, short enough for guests to hear soon.
+pub const DEFAULT_CALENDAR_UPDATE_DELAY: u64 = 300;
 
 /// The sender when none is configured (RFC 2606 reserves `.example`).
 pub const DEFAULT_MAIL_FROM: &str = "Tandem <events@tandem.example>";
@@ -67,6 +73,7 @@ impl std::fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("mail_from", &self.mail_from)
+            .field("calendar_update_delay", &self.calendar_update_delay)
             .finish()
     }
 }
@@ -158,6 +165,11 @@ impl Application {
                 None
             }
         };
+        spawn_scheduler(
+            db.clone(),
+            mail.clone(),
+            std::time::Duration::from_secs(settings.calendar_update_delay),
+        );
         let router = router(&settings, db.clone(), addr, throttle, policy, mail);
         Ok(Application {
             listener,
@@ -189,6 +201,32 @@ impl Application {
         self.db.close().await.ok();
         Ok(())
     }
+}
+
+/// Sends what is due (calendar updates) from state kept in the database, so restarts and several
+/// instances neither lose nor double anything. Runs every `delay` / 10, between 1 s and 15 s.
+fn spawn_scheduler(
+    db: DatabaseConnection,
+    mail: Arc<app::ssr::mail::MailSettings>,
+    delay: std::time::Duration,
+) {
+    let every = (delay / 10).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(15),
+    );
+    let delay = chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(5));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(err) =
+                app::ssr::services::UpdateService::send_due(&db, &mail, chrono::Utc::now(), delay)
+                    .await
+            {
+                tracing::warn!(error = %err, "sending calendar updates failed");
+            }
+        }
+    });
 }
 
 /// How often expired sessions and idle throttle entries are purged.
@@ -283,6 +321,9 @@ pub fn router(
         .route("/contacts/export.csv", get(export_contacts))
         .route("/accounts/export.csv", get(export_accounts))
         .route("/rsvp/{token}/video", get(open_video))
+        .route("/rsvp/{token}/calendar.ics", get(guest_calendar))
+        .route("/events/{id}/calendar.ics", get(event_calendar))
+        .route("/feeds/{file}", get(calendar_feed))
         .route("/outbox/{id}/view", get(view_mail))
         // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
         .route("/unsubscribe/{token}", post(public::one_click_unsubscribe))
@@ -390,6 +431,111 @@ async fn open_video(
         Ok(url) => Redirect::to(&url).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+fn calendar_response(
+    result: Result<app::ssr::services::calendars::CalendarFile, AppError>,
+) -> Response {
+    match result {
+        Ok(file) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", file.file_name),
+                ),
+                (header::CACHE_CONTROL, "private, no-cache".to_string()),
+            ],
+            file.ics,
+        )
+            .into_response(),
+        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `GET /events/{id}/calendar.ics`: the event as a calendar file, for signed-in users.
+async fn event_calendar(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    calendar_response(
+        app::ssr::services::CalendarService::event_file(&state.db, &state.mail, &user, id).await,
+    )
+}
+
+/// `GET /feeds/{token}.ics`: a user's calendar feed, for calendar clients (no session). Clients
+/// poll it: it answers `ETag` and `Last-Modified` and honours `If-None-Match` (before
+/// `If-Modified-Since`, as RFC 9110 §13.2.2 orders) with `304 Not Modified`.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let feed = match app::ssr::services::CalendarService::feed(
+        &state.db,
+        &state.mail,
+        token,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(feed) => feed,
+        Err(_) => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let last_modified = feed
+        .last_modified
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let not_modified = match headers.get(header::IF_NONE_MATCH) {
+        Some(value) => value.to_str().is_ok_and(|tags| {
+            tags.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.trim_start_matches("W/") == feed.etag)
+        }),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .is_some_and(|since| feed.last_modified.timestamp() <= since.timestamp()),
+    };
+    let common = [
+        (header::ETAG, feed.etag.clone()),
+        (header::LAST_MODIFIED, last_modified),
+        (header::CACHE_CONTROL, "private, no-cache".to_string()),
+    ];
+    if not_modified {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(
+            header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8".to_string(),
+        )],
+        feed.ics,
+    )
+        .into_response()
+}
+
+/// `GET /rsvp/{token}/calendar.ics`: the guest's own calendar file; unknown links: 404.
+async fn guest_calendar(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    calendar_response(
+        app::ssr::services::CalendarService::guest_file(&state.db, &state.mail, &token).await,
+    )
 }
 
 /// `GET /outbox/{id}/view`: an email's HTML as the guest sees it, for marketing and admins. The

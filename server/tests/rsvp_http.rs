@@ -253,3 +253,81 @@ async fn a_guest_unsubscribes_on_the_page_and_can_undo_it_there() {
         .unsubscribed_at
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_team_and_the_guest_download_the_event_as_a_calendar_file_that_strict_parsers_read() {
+    let app = spawn_app().await;
+    let (_, token) = invited_guest(&app).await;
+    let event_id = guest::Entity::find()
+        .filter(guest::Column::RsvpTokenHash.eq(app::ssr::auth::hash_token(&token)))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .event_id;
+
+    // the team's copy needs a session
+    let anonymous = client()
+        .get(format!("{}/events/{event_id}/calendar.ics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(anonymous.status().is_redirection());
+    let sales = app.signed_in("sales@demo.test").await;
+    let res = sales
+        .get(format!("{}/events/{event_id}/calendar.ics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[reqwest::header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8"
+    );
+    assert!(res.headers()[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains(&format!("tandem-event-{event_id}.ics")));
+    let team_ics = res.text().await.unwrap();
+    assert!(team_ics.contains("METHOD:PUBLISH\r\n"));
+    assert!(team_ics.contains("ORGANIZER"), "RFC 5546 §3.2.1 wants one");
+    assert!(!team_ics.contains("ATTENDEE"));
+    // the same version downloads the same bytes (stable UID and DTSTAMP)
+    let again = sales
+        .get(format!("{}/events/{event_id}/calendar.ics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(team_ics, again);
+    if let Some(seen) = python_ics(&team_ics) {
+        assert_eq!(seen["method"], "PUBLISH");
+        assert_eq!(seen["summary"], "Kundenabend <Spezial>");
+        assert_eq!(seen["attendees"], 0);
+        assert_eq!(seen["uid"], format!("event-{event_id}@tandem.example"));
+    }
+
+    // the guest's own copy through their link, no session; an unknown link is a 404
+    let guest_ics = client()
+        .get(format!("{}/rsvp/{token}/calendar.ics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guest_ics.status(), StatusCode::OK);
+    let guest_ics = guest_ics.text().await.unwrap();
+    assert!(guest_ics
+        .replace("\r\n ", "")
+        .contains(&format!("/rsvp/{token}")));
+    if let Some(seen) = python_ics(&guest_ics) {
+        assert_eq!(seen["method"], "PUBLISH");
+        assert_eq!(seen["attendees"], 0);
+    }
+    let unknown = client()
+        .get(format!("{}/rsvp/{}/calendar.ics", app.base, "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}

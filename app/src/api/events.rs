@@ -88,16 +88,30 @@ pub async fn update_event(id: i32, version: i32, input: EventInput) -> Result<i3
     )
 }
 
+/// Moves an event along `draft → open → closed`, or cancels it: a cancellation tells every invited
+/// guest, with marketing's `note`, and removes the event from their calendars.
 #[server(prefix = "/api", endpoint = "change_event_status")]
-pub async fn change_event_status(id: i32, status: String) -> Result<(), AppError> {
+pub async fn change_event_status(
+    id: i32,
+    status: String,
+    note: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::EventStatus;
-    use crate::ssr::{auth::*, services::EventService};
+    use crate::ssr::{auth::*, services::EventService, services::InvitationService};
     crate::api::finish(
         async {
             let user = require_user().await?;
             let next = EventStatus::parse(&status)
                 .ok_or_else(|| AppError::field("status", msg!("status-unknown")))?;
-            EventService::change_status(&state()?.db, &user, id, next).await?;
+            let state = state()?;
+            if next == EventStatus::Cancelled {
+                let note = note.unwrap_or_default();
+                InvitationService::cancel_event(&state.db, &state.mail, &user, id, &note)
+                    .await
+                    .map_err(|e| e.keeping_value("note", &note))?;
+            } else {
+                EventService::change_status(&state.db, &user, id, next).await?;
+            }
             Ok(())
         }
         .await,

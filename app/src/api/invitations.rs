@@ -25,6 +25,15 @@ pub struct RsvpView {
     pub rsvp_deadline: Option<String>,
     /// the door code of an accepted guest, with its QR image
     pub door: Option<DoorCode>,
+    /// where an accepted guest can put the event: .ics file, Google Calendar, Outlook.com
+    pub calendar: Option<CalendarLinksDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarLinksDto {
+    pub ics: String,
+    pub google: String,
+    pub outlook: String,
 }
 
 /// A guest's door code as shown (`ABCD-EFGH`) and its QR image as an inline SVG element.
@@ -35,7 +44,11 @@ pub struct DoorCode {
 }
 
 #[cfg(feature = "ssr")]
-fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView {
+fn rsvp_view(
+    record: &crate::ssr::services::invitations::RsvpRecord,
+    settings: &crate::ssr::mail::MailSettings,
+    token: &str,
+) -> RsvpView {
     use crate::domain::{answer_refusal, Language};
     use crate::i18n::{format_local, format_span};
     use crate::ssr::present::events::{place, tz_of};
@@ -71,6 +84,17 @@ fn rsvp_view(record: &crate::ssr::services::invitations::RsvpRecord) -> RsvpView
             }
             _ => None,
         },
+        calendar: (record.guest.answer == Answer::Accepted
+            && event.status != crate::domain::EventStatus::Cancelled)
+            .then(|| {
+                let links =
+                    crate::ssr::services::CalendarService::guest_links(settings, record, token);
+                CalendarLinksDto {
+                    ics: links.ics,
+                    google: links.google,
+                    outlook: links.outlook,
+                }
+            }),
     }
 }
 
@@ -80,8 +104,9 @@ pub async fn get_rsvp(token: String) -> Result<RsvpView, AppError> {
     use crate::ssr::{auth::state, services::InvitationService};
     crate::api::finish(
         async {
-            let record = InvitationService::open(&state()?.db, &token).await?;
-            Ok(rsvp_view(&record))
+            let state = state()?;
+            let record = InvitationService::open(&state.db, &token).await?;
+            Ok(rsvp_view(&record, &state.mail, &token))
         }
         .await,
     )
@@ -100,7 +125,7 @@ pub async fn answer_rsvp(token: String, answer: String) -> Result<RsvpView, AppE
             };
             let state = state()?;
             let record = InvitationService::answer(&state.db, &state.mail, &token, accept).await?;
-            Ok(rsvp_view(&record))
+            Ok(rsvp_view(&record, &state.mail, &token))
         }
         .await,
     )

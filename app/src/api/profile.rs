@@ -17,3 +17,39 @@ pub async fn change_password(input: PasswordChangeInput) -> Result<(), AppError>
         .await,
     )
 }
+
+/// The address of the signed-in user's calendar feed, if they created one.
+#[server(prefix = "/api", endpoint = "get_feed")]
+pub async fn get_feed() -> Result<Option<String>, AppError> {
+    use crate::ssr::{auth::*, services::CalendarService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let state = state()?;
+            Ok(CalendarService::feed_token(&state.db, &user)
+                .await?
+                .map(|token| feed_url(&state.mail.public_url, &token)))
+        }
+        .await,
+    )
+}
+
+/// A new feed address for the signed-in user; the old one stops working.
+#[server(prefix = "/api", endpoint = "renew_feed")]
+pub async fn renew_feed() -> Result<String, AppError> {
+    use crate::ssr::{auth::*, services::CalendarService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let state = state()?;
+            let token = CalendarService::regenerate_feed(&state.db, &user).await?;
+            Ok(feed_url(&state.mail.public_url, &token))
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn feed_url(public_url: &str, token: &str) -> String {
+    format!("{}/feeds/{token}.ics", public_url.trim_end_matches('/'))
+}

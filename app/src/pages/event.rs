@@ -55,6 +55,40 @@ fn transition_key(next: EventStatus) -> &'static str {
     }
 }
 
+/// Cancelling asks for a note to the invited guests, who are told by email (with a calendar
+/// cancellation); the browser asks once more before it goes.
+#[component]
+fn CancelEvent(id: i32, status_action: ServerAction<ChangeEventStatus>) -> impl IntoView {
+    let lang = use_lang();
+    let errors = Signal::derive(move || match status_action.value().get() {
+        Some(Err(err)) => err.field_errors(),
+        _ => Vec::new(),
+    });
+    let typed = Typed::of(status_action.value().get_untracked());
+    let refused = !typed.value("note", "").is_empty() || !errors.get_untracked().is_empty();
+    view! {
+        <details class="cancel-event" open=refused>
+            <summary class="button button-danger" data-status="cancelled">{t(lang, transition_key(EventStatus::Cancelled))}</summary>
+            <ActionForm action=status_action attr:class="form cancel-form">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="status" value="cancelled" />
+                <TextArea label=tr!(lang, "cancel-note") name="note" field="note" errors value=typed.value("note", "") rows=3 />
+                <button
+                    type="submit"
+                    class="button button-danger"
+                    on:click=move |ev| {
+                        if !confirm_cancel(lang) {
+                            ev.prevent_default();
+                        }
+                    }
+                >
+                    {tr!(lang, "cancel-confirm-button")}
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
 #[component]
 fn EventView(
     detail: EventDetail,
@@ -88,6 +122,9 @@ fn EventView(
                     </p>
                 </div>
                 <div class="event-actions">
+                    <a class="button" href=format!("/events/{id}/calendar.ics") download="" rel="external">
+                        {tr!(lang, "calendar-add")}
+                    </a>
                     {detail
                         .can_edit
                         .then(|| {
@@ -102,29 +139,19 @@ fn EventView(
                         .iter()
                         .map(|next| {
                             let next = *next;
-                            let class = if next == EventStatus::Cancelled {
-                                "button button-danger"
-                            } else {
-                                "button button-primary"
-                            };
+                            if next == EventStatus::Cancelled {
+                                return view! { <CancelEvent id status_action /> }.into_any();
+                            }
                             view! {
                                 <ActionForm action=status_action attr:class="inline-form">
                                     <input type="hidden" name="id" value=id />
                                     <input type="hidden" name="status" value=next.as_str() />
-                                    <button
-                                        type="submit"
-                                        class=class
-                                        data-status=next.as_str()
-                                        on:click=move |ev| {
-                                            if next == EventStatus::Cancelled && !confirm_cancel(lang) {
-                                                ev.prevent_default();
-                                            }
-                                        }
-                                    >
+                                    <button type="submit" class="button button-primary" data-status=next.as_str()>
                                         {t(lang, transition_key(next))}
                                     </button>
                                 </ActionForm>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </div>

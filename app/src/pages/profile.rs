@@ -3,7 +3,7 @@ use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::profile::ChangePassword;
+use crate::api::profile::{get_feed, ChangePassword, RenewFeed};
 use crate::components::{
     action_field_errors, action_message, use_lang, use_user, RoleChip, TextField,
 };
@@ -48,6 +48,7 @@ pub fn ProfilePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <CalendarFeed />
         <section class="card">
             <h2>{tr!(lang, "profile-change-password")}</h2>
             <p class="muted">{tr!(lang, "profile-password-hint")}</p>
@@ -87,6 +88,51 @@ pub fn ProfilePage() -> impl IntoView {
                     {tr!(lang, "profile-change-password")}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The private calendar feed: its address to paste into a calendar app, and a button that makes a
+/// new one (the old address stops working, e.g. after it was shared by mistake).
+#[component]
+fn CalendarFeed() -> impl IntoView {
+    let lang = use_lang();
+    let renew = ServerAction::<RenewFeed>::new();
+    let feed = Resource::new(move || renew.version().get(), |_| get_feed());
+    view! {
+        <section class="card" id="calendar-feed">
+            <h2>{tr!(lang, "feed-title")}</h2>
+            <p class="muted">{tr!(lang, "feed-hint")}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let url = feed.await.ok().flatten();
+                    let has = url.is_some();
+                    view! {
+                        {url.map(|url| view! {
+                            <label class="field">
+                                <span>{tr!(lang, "feed-address")}</span>
+                                <input type="text" readonly value=url class="feed-url" on:focus=move |ev| {
+                                    #[cfg(feature = "hydrate")]
+                                    {
+                                        use wasm_bindgen::JsCast;
+                                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                            input.select();
+                                        }
+                                    }
+                                    #[cfg(not(feature = "hydrate"))]
+                                    let _ = ev;
+                                } />
+                            </label>
+                        })}
+                        <ActionForm action=renew attr:class="inline-form">
+                            <button type="submit" class="button">
+                                {if has { tr!(lang, "feed-renew") } else { tr!(lang, "feed-create") }}
+                            </button>
+                        </ActionForm>
+                        {has.then(|| view! { <p class="muted small">{tr!(lang, "feed-renew-hint")}</p> })}
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

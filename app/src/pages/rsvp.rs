@@ -84,6 +84,16 @@ fn RsvpCard(data: RsvpView, token: String, answer: ServerAction<AnswerRsvp>) -> 
                 </a></p>
             })}
             {status.map(|s| view! { <p class="notice rsvp-status" role="status">{s}</p> })}
+            {data.calendar.clone().map(|links| view! {
+                <p class="calendar-links">
+                    <span>{tr!(lang, "calendar-add")}": "</span>
+                    <a href=links.ics.clone() download="">{tr!(lang, "calendar-ics")}</a>
+                    " · "
+                    <a href=links.google.clone() rel="noopener noreferrer" target="_blank">{tr!(lang, "calendar-google")}</a>
+                    " · "
+                    <a href=links.outlook.clone() rel="noopener noreferrer" target="_blank">{tr!(lang, "calendar-outlook")}</a>
+                </p>
+            })}
             {data.door.clone().map(|door| view! {
                 <figure class="door-code">
                     <figcaption>{tr!(lang, "mail-door-title")}</figcaption>

@@ -26,6 +26,7 @@ pub async fn spawn_app() -> TestApp {
         smtp_url: None,
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
+        calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
     };
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -93,6 +94,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         smtp_url: None,
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
+        calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
     };
     change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
@@ -228,4 +230,62 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("waited {seconds} s for: {what}");
+}
+
+/// Reads an iCalendar text with Python's vobject (strict, `validate=True`) and icalendar and
+/// returns what they saw; `None` (with a note) when python3 or the modules are missing.
+pub fn python_ics(ics: &str) -> Option<serde_json::Value> {
+    const SCRIPT: &str = r#"
+import json, sys
+try:
+    import vobject, icalendar
+except ImportError as e:
+    print(f"missing: {e}"); sys.exit(77)
+raw = sys.stdin.buffer.read().decode("utf-8")
+strict = vobject.readOne(raw, validate=True)
+cal = icalendar.Calendar.from_ical(raw)
+ev = [c for c in cal.walk() if c.name == "VEVENT"][0]
+print(json.dumps({
+    "method": str(cal.get("METHOD")),
+    "uid": str(ev.get("UID")),
+    "sequence": int(ev.get("SEQUENCE", 0)),
+    "summary": str(ev.get("SUMMARY")),
+    "organizer": str(ev.get("ORGANIZER")) if ev.get("ORGANIZER") else None,
+    "attendees": 0 if ev.get("ATTENDEE") is None else (len(ev.get("ATTENDEE")) if isinstance(ev.get("ATTENDEE"), list) else 1),
+    "status": str(ev.get("STATUS")) if ev.get("STATUS") else None,
+    "dtstamp": ev.decoded("DTSTAMP").isoformat(),
+    "vobject_summary": strict.vevent.summary.value,
+}))
+"#;
+    use std::io::Write;
+    let child = std::process::Command::new("python3")
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("NOTE: python3 not found: the independent calendar check is skipped");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.code() == Some(77) {
+        eprintln!(
+            "NOTE: {}: the independent calendar check is skipped",
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
+        return None;
+    }
+    assert!(
+        out.status.success(),
+        "vobject or icalendar refused the calendar:\n{}\n{ics}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).unwrap())
 }

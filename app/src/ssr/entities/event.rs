@@ -33,6 +33,11 @@ pub struct Model {
     /// raised by every save of the plan; a save names the version its form was loaded at
     pub version: i32,
     pub updated_by: Option<i32>,
+    /// when the time or place first changed since guests were last told (a pending update)
+    pub calendar_changed_at: Option<DateTimeUtc>,
+    /// the time and place guests were last told, as JSON (`services::updates::Schedule`)
+    #[sea_orm(column_type = "Text", nullable)]
+    pub calendar_changed_from: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub active: bool,
     pub language: String,
     pub created_at: DateTimeUtc,
+    /// the secret of the user's calendar feed (`/feeds/{token}.ics`), once they asked for one
+    pub feed_token: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

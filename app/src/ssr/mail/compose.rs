@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::calendar::{self, Attendee, CalendarEvent, CalendarMethod};
 use super::message::{InlineImage, Outgoing};
-use super::qr;
 use super::Mailbox;
-use crate::domain::{format_checkin_code, Answer, Language};
+use super::{links, qr};
+use crate::domain::{format_checkin_code, Answer, EventStatus, Language};
 use crate::i18n::format_span;
 use crate::ssr::entities::{contact, event, guest, user};
 use crate::ssr::present::events::{place, tz_of};
@@ -104,6 +104,20 @@ impl GuestMail<'_> {
     }
 
     fn calendar(&self, method: CalendarMethod, accepted: bool) -> String {
+        calendar::render(
+            method,
+            &self.calendar_event(),
+            Some(&Attendee {
+                name: full_name(self.contact),
+                email: self.contact.email.clone(),
+                accepted,
+            }),
+        )
+    }
+
+    /// The event as this guest's calendar holds it: summary, place, the host and (when this mail
+    /// may carry it) the RSVP link; cancelled once the event is.
+    pub fn calendar_event(&self) -> CalendarEvent {
         let rsvp = self.rsvp();
         let lang = self.lang();
         let mut description = tr!(lang, "mail-invite-host", host = &self.host.name);
@@ -113,7 +127,7 @@ impl GuestMail<'_> {
                 tr!(lang, "mail-invite-answer-short")
             ));
         }
-        let event = CalendarEvent {
+        CalendarEvent {
             uid: self.settings.event_uid(self.event.id),
             sequence: self.event.sequence,
             dtstamp: self.now,
@@ -124,17 +138,8 @@ impl GuestMail<'_> {
             description,
             url: rsvp,
             organizer: self.settings.organizer.clone(),
-            cancelled: false,
-        };
-        calendar::render(
-            method,
-            &event,
-            Some(&Attendee {
-                name: full_name(self.contact),
-                email: self.contact.email.clone(),
-                accepted,
-            }),
-        )
+            cancelled: self.event.status == EventStatus::Cancelled,
+        }
     }
 
     fn outgoing(&self, subject: String, text: String, html: String) -> Outgoing {
@@ -353,9 +358,16 @@ impl GuestMail<'_> {
             .as_ref()
             .map(|(text, html, _)| (text.as_str(), html.as_str()))
             .unwrap_or_default();
-        let text = format!("{greeting}\n\n{message}\n\n{door_text}{details_text}{change_text}");
+        let (links_text, links_html) = if answer == Answer::Accepted {
+            self.calendar_links()
+        } else {
+            (String::new(), String::new())
+        };
+        let text = format!(
+            "{greeting}\n\n{message}\n\n{door_text}{details_text}{links_text}{change_text}"
+        );
         let body = format!(
-            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{door_html}{details_html}{change_html}",
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{door_html}{details_html}{links_html}{change_html}",
             escape(&greeting),
             escape(&message),
         );
@@ -374,6 +386,140 @@ impl GuestMail<'_> {
 }
 
 impl GuestMail<'_> {
+    /// The update after a change of time or place: what changed, new and old, and the calendar
+    /// entry again (`METHOD:REQUEST`, same UID, the raised SEQUENCE) with the guest's answer kept.
+    pub fn update(&self, old: &event::Model, time: bool, place_changed: bool) -> Outgoing {
+        let lang = self.lang();
+        let title = &self.event.title;
+        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let intro = tr!(lang, "mail-update-body", title = title);
+        let tz_old = tz_of(old);
+        let old_when = format_span(lang, &old.starts_local, &old.ends_local, tz_old);
+        let old_place = place(lang, old);
+        let mut lines: Vec<(&str, String, String)> = Vec::new();
+        if time {
+            lines.push((tr!(lang, "mail-when"), self.when(), old_when));
+        }
+        if place_changed {
+            lines.push((tr!(lang, "mail-where"), place(lang, self.event), old_place));
+        }
+        let mut text = format!("{greeting}\n\n{intro}\n\n");
+        let mut rows = String::new();
+        for (label, new, was) in &lines {
+            let before = tr!(lang, "mail-update-was", old = was);
+            text.push_str(&format!("{label}: {new}\n  ({before})\n"));
+            rows.push_str(&row(
+                label,
+                &format!(
+                    "<strong>{}</strong><br><span style=\"color:#6b7280;text-decoration:line-through\">{}</span>",
+                    escape(new),
+                    escape(was)
+                ),
+            ));
+        }
+        let calendar_note = tr!(lang, "mail-update-calendar");
+        let change = tr!(lang, "mail-change-answer-invitation");
+        text.push_str(&format!("\n{calendar_note}\n{change}\n"));
+        let body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>\
+             <table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" width=\"100%\" \
+             style=\"font-size:15px;line-height:22px\">{rows}</table>\
+             <p style=\"margin:16px 0 0;font-size:14px;color:#4b5563\">{}<br>{}</p>",
+            escape(&greeting),
+            escape(&intro),
+            escape(calendar_note),
+            escape(change)
+        );
+        let subject = tr!(lang, "mail-update-subject", title = title);
+        let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, ""));
+        outgoing.calendar = Some((
+            CalendarMethod::Request,
+            self.calendar(
+                CalendarMethod::Request,
+                self.guest.answer == Answer::Accepted,
+            ),
+        ));
+        outgoing
+    }
+
+    /// The cancellation: marketing's note, what was cancelled, and a `METHOD:CANCEL` calendar
+    /// part (same UID, the raised SEQUENCE, `STATUS:CANCELLED`) that removes the entry.
+    pub fn cancellation(&self, note: &str) -> Outgoing {
+        let lang = self.lang();
+        let title = &self.event.title;
+        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let message = tr!(
+            lang,
+            "mail-cancelled-body",
+            title = title,
+            when = &self.when()
+        );
+        let note = note.trim();
+        let mut text = format!("{greeting}\n\n{message}\n\n");
+        let mut body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>",
+            escape(&greeting),
+            escape(&message)
+        );
+        if !note.is_empty() {
+            text.push_str(&format!("{note}\n\n"));
+            body.push_str(&format!(
+                "<blockquote style=\"margin:0 0 16px;padding:8px 12px;border-left:4px solid #b91c1c;\
+                 background:#fef2f2;color:#1f2937\">{}</blockquote>",
+                escape(note).replace('\n', "<br>")
+            ));
+        }
+        let footer = tr!(lang, "mail-cancelled-calendar");
+        text.push_str(&format!("{footer}\n"));
+        body.push_str(&format!(
+            "<p style=\"margin:0;font-size:14px;color:#4b5563\">{}</p>",
+            escape(footer)
+        ));
+        let subject = tr!(lang, "mail-cancelled-subject", title = title);
+        let mut outgoing = self.outgoing(subject.clone(), text, page(lang, &subject, &body, ""));
+        outgoing.calendar = Some((
+            CalendarMethod::Cancel,
+            self.calendar(CalendarMethod::Cancel, false),
+        ));
+        outgoing
+    }
+
+    /// "Add to calendar": the guest's .ics file (when the mail may carry their link), Google
+    /// Calendar and Outlook.com, as text lines and as one HTML paragraph.
+    fn calendar_links(&self) -> (String, String) {
+        let lang = self.lang();
+        let event = self.calendar_event();
+        let mut items = Vec::new();
+        if let Some(rsvp) = self.rsvp() {
+            items.push((tr!(lang, "calendar-ics"), format!("{rsvp}/calendar.ics")));
+        }
+        items.push((tr!(lang, "calendar-google"), links::google(&event)));
+        items.push((tr!(lang, "calendar-outlook"), links::outlook(&event)));
+        let title = tr!(lang, "calendar-add");
+        let text = items
+            .iter()
+            .map(|(label, url)| format!("{label}: {url}\n"))
+            .collect::<String>();
+        let html = items
+            .iter()
+            .map(|(label, url)| {
+                format!(
+                    "<a href=\"{}\" style=\"color:#1d4ed8\">{}</a>",
+                    escape(url),
+                    escape(label)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" &middot; ");
+        (
+            format!("\n{title}:\n{text}"),
+            format!(
+                "<p style=\"margin:16px 0 0;font-size:14px\">{}: {html}</p>",
+                escape(title)
+            ),
+        )
+    }
+
     /// The door code block of an accepted guest's confirmation: the QR image (an inline part, so
     /// it shows where remote images are blocked) and the code as text under it, which works just
     /// as well when the client shows no images at all.

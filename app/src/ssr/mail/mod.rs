@@ -3,6 +3,7 @@
 //! Nothing here reads the database, words anything or sends: the outbox does that and calls these.
 pub mod calendar;
 pub mod compose;
+pub mod links;
 pub mod message;
 pub mod qr;
 

@@ -217,6 +217,16 @@ impl EventService {
         if moved {
             let mut bump = updated.clone().into_active_model();
             bump.sequence = Set(updated.sequence + 1);
+            // guests who were invited hear of it once the edits settle (`UpdateService`): the
+            // first change since they were last told starts the window and keeps what they knew
+            let invited_may_exist =
+                matches!(existing.status, EventStatus::Open | EventStatus::Closed);
+            if invited_may_exist && existing.calendar_changed_at.is_none() {
+                bump.calendar_changed_at = Set(Some(now));
+                bump.calendar_changed_from = Set(Some(
+                    crate::ssr::services::updates::Schedule::of(&existing).to_json(),
+                ));
+            }
             updated = bump.update(&txn).await?;
         }
         txn.commit().await?;

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::domain::{
     accept_lands_on, answer_refusal, checkin_code_from, guest_news, invitations_refusal,
-    local_to_utc, parse_video_url, Answer, GuestMoments, InvitationState, NewsItem,
+    local_to_utc, parse_video_url, Answer, EventStatus, GuestMoments, InvitationState, NewsItem,
     NominationState, CODE_LEN, MAX_NOTE_CHARS,
 };
 use crate::error::AppError;
@@ -272,6 +272,108 @@ impl InvitationService {
         Ok(summary)
     }
 
+    /// Marketing cancels an event: in one transaction the status becomes cancelled, the calendar
+    /// SEQUENCE rises, and every invited guest gets a cancellation (`METHOD:CANCEL`) with
+    /// marketing's note. Answers are refused from then on. Returns how many guests are told.
+    pub async fn cancel_event(
+        db: &DatabaseConnection,
+        settings: &MailSettings,
+        actor: &CurrentUser,
+        event_id: i32,
+        note: &str,
+    ) -> Result<u32, AppError> {
+        if !actor.role.can_edit_events() {
+            return Err(AppError::Forbidden);
+        }
+        let note = note.trim();
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(AppError::field("note", msg!("cancel-note-too-long")));
+        }
+        let txn = begin_write(db).await?;
+        let found = event::Entity::find_by_id(event_id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !found.status.can_become(EventStatus::Cancelled) {
+            return Err(AppError::Conflict(
+                msg!("event-transition-refused")
+                    .label("from", found.status.label_id())
+                    .label("to", EventStatus::Cancelled.label_id()),
+            ));
+        }
+        let now = Utc::now();
+        let mut active: event::ActiveModel = found.clone().into();
+        active.status = Set(EventStatus::Cancelled);
+        active.sequence = Set(found.sequence + 1);
+        active.updated_at = Set(now);
+        let cancelled = active.update(&txn).await?;
+        activity::ActiveModel {
+            event_id: Set(event_id),
+            user_id: Set(actor.id),
+            action: Set("status".into()),
+            field: Set(Some("status".into())),
+            old_value: Set(Some(found.status.as_str().into())),
+            new_value: Set(Some(EventStatus::Cancelled.as_str().into())),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let invited = guest::Entity::find()
+            .filter(guest::Column::EventId.eq(event_id))
+            .filter(guest::Column::Invitation.ne(InvitationState::NotSent))
+            .order_by_asc(guest::Column::Id)
+            .all(&txn)
+            .await?;
+        let contacts: std::collections::HashMap<i32, contact::Model> = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(invited.iter().map(|g| g.contact_id)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let hosts: std::collections::HashMap<i32, user::Model> = user::Entity::find()
+            .filter(user::Column::Id.is_in(invited.iter().map(|g| g.nominated_by)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut told = 0;
+        for invited_guest in &invited {
+            let (Some(person), Some(host)) = (
+                contacts.get(&invited_guest.contact_id),
+                hosts.get(&invited_guest.nominated_by),
+            ) else {
+                continue;
+            };
+            let mail = GuestMail {
+                settings,
+                event: &cancelled,
+                guest: invited_guest,
+                contact: person,
+                host,
+                token: "",
+                message_id: new_message_id(settings, kind::CANCELLATION),
+                now,
+            };
+            OutboxService::queue(
+                &txn,
+                kind::CANCELLATION,
+                Some(event_id),
+                Some(invited_guest.id),
+                &mail.cancellation(note),
+                now,
+            )
+            .await?;
+            told += 1;
+        }
+        txn.commit().await?;
+        tracing::info!(event_id, user_id = actor.id, told, "event cancelled");
+        Ok(told)
+    }
+
     /// What the actor's own guests did lately (looked, watched, answered), newest first, with the
     /// events and contacts they name.
     pub async fn my_news(
@@ -332,6 +434,14 @@ impl InvitationService {
             events,
             contacts,
         })
+    }
+
+    /// The guest behind a personal link, without marking anything (downloads).
+    pub async fn find_by_token(
+        db: &DatabaseConnection,
+        token: &str,
+    ) -> Result<RsvpRecord, AppError> {
+        Self::record_by_token(db, token).await
     }
 
     async fn record_by_token<C: ConnectionTrait>(

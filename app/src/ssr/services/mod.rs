@@ -1,5 +1,6 @@
 //! Stateless services: each method takes the database first and, for changes, the acting user,
 //! and checks both the role and the object before it writes anything.
+pub mod calendars;
 pub mod directory;
 pub mod events;
 pub mod guest_list;
@@ -7,8 +8,10 @@ pub mod invitations;
 pub mod outbox;
 pub mod plan;
 pub mod profile;
+pub mod updates;
 pub mod users;
 
+pub use calendars::CalendarService;
 pub use directory::{AccountService, ConsentService, ContactService, ImportService};
 pub use events::EventService;
 pub use guest_list::GuestListService;
@@ -16,4 +19,5 @@ pub use invitations::InvitationService;
 pub use outbox::OutboxService;
 pub use plan::PlanService;
 pub use profile::ProfileService;
+pub use updates::UpdateService;
 pub use users::UserService;

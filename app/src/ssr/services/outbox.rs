@@ -25,6 +25,8 @@ pub struct OutboxService;
 pub mod kind {
     pub const INVITATION: &str = "invitation";
     pub const CONFIRMATION: &str = "confirmation";
+    pub const CANCELLATION: &str = "cancellation";
+    pub const UPDATE: &str = "update";
 }
 
 /// How long a claimed message belongs to one worker before another may try it.
