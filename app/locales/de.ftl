@@ -642,3 +642,30 @@ mail-update-subject = Geändert: { $title }
 mail-update-body = { $title } hat sich geändert. Die neuen Angaben:
 mail-update-was = vorher: { $old }
 mail-update-calendar = Der beigefügte Kalendereintrag ersetzt den bisherigen.
+mail-reminder-subject = Erinnerung: { $title }
+mail-reminder-body = Wir freuen uns, Sie bei { $title } zu sehen: { $when }.
+mail-nudge-subject = Kommen Sie? { $title }
+mail-nudge-body = { $host } würde gern wissen, ob Sie zu { $title } kommen können. Bitte antworten Sie bis { $deadline }.
+mail-digest-subject = Noch ohne Antwort: { $title }
+mail-digest-body = { $count ->
+    [one] Einer Ihrer Gäste hat
+   *[other] { $count } Ihrer Gäste haben
+} auf die Einladung zu { $title } noch nicht geantwortet. Ein persönliches Wort von Ihnen hilft oft:
+mail-digest-button = Zur Gästeliste
+reminder-days-invalid = Erinnerungen: ganze Tage zwischen 1 und { $max }, durch Kommas getrennt.
+reminder-days-too-many = Erinnerungen: höchstens { $max }.
+nudge-days-invalid = Nachfassen: eine ganze Zahl von Tagen zwischen 0 und 60.
+reminders-title = Erinnerungen und Nachfassen
+reminders-days-label = Zugesagte Gäste erinnern (Tage vor Beginn)
+reminders-nudge-label = Gäste ohne Antwort erinnern (Tage vor der Antwortfrist, 0 für keine)
+reminders-save = Erinnerungen speichern
+reminders-reminder = Erinnerung { $days ->
+    [one] einen Tag
+   *[other] { $days } Tage
+} vorher
+reminders-nudge = Nachfassen bei Gästen ohne Antwort
+reminders-digest = Übersicht an jeden Vertriebler
+reminders-due = fällig { $when }
+reminders-sent = { $count } gesendet
+reminders-none = Für diese Veranstaltung sind keine Erinnerungen eingestellt.
+reminders-no-deadline = Die Veranstaltung hat keine Antwortfrist, daher kein Nachfassen.

@@ -642,3 +642,30 @@ mail-update-subject = Changed: { $title }
 mail-update-body = { $title } has changed. The new details:
 mail-update-was = before: { $old }
 mail-update-calendar = The attached calendar entry replaces the earlier one.
+mail-reminder-subject = Reminder: { $title }
+mail-reminder-body = We look forward to seeing you at { $title }, { $when }.
+mail-nudge-subject = Will you come? { $title }
+mail-nudge-body = { $host } would love to know whether you can come to { $title }. Please answer by { $deadline }.
+mail-digest-subject = Not answered yet: { $title }
+mail-digest-body = { $count ->
+    [one] One of your guests has
+   *[other] { $count } of your guests have
+} not answered the invitation to { $title } yet. A personal word from you often helps:
+mail-digest-button = Open the guest list
+reminder-days-invalid = Reminders: whole days between 1 and { $max }, separated by commas.
+reminder-days-too-many = Reminders: at most { $max }.
+nudge-days-invalid = Nudge: a whole number of days between 0 and 60.
+reminders-title = Reminders and nudges
+reminders-days-label = Remind accepted guests (days before the start)
+reminders-nudge-label = Nudge guests who have not answered (days before the RSVP deadline, 0 for none)
+reminders-save = Save reminders
+reminders-reminder = Reminder { $days ->
+    [one] one day
+   *[other] { $days } days
+} before
+reminders-nudge = Nudge to guests who have not answered
+reminders-digest = Digest to each rep
+reminders-due = due { $when }
+reminders-sent = { $count } sent
+reminders-none = No reminders or nudges are set for this event.
+reminders-no-deadline = The event has no RSVP deadline, so there is no nudge.

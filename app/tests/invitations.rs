@@ -1123,3 +1123,183 @@ race_on_both_databases!(
         assert_eq!(stored, 5);
     }
 );
+
+/// An open event starting `days` from now whose RSVP deadline is `deadline_days` from now.
+async fn event_in(db: &DatabaseConnection, team: &Team, days: i64, deadline_days: i64) -> i32 {
+    let event_id = open_event(db, team, 10).await;
+    let tz = chrono_tz::Europe::Berlin;
+    let local = |d: i64| {
+        (Utc::now() + chrono::Duration::days(d))
+            .with_timezone(&tz)
+            .naive_local()
+    };
+    let mut active = event::Entity::find_by_id(event_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    active.starts_local = Set(local(days));
+    active.ends_local = Set(local(days) + chrono::Duration::hours(3));
+    active.starts_at = Set(Utc::now() + chrono::Duration::days(days));
+    active.ends_at = Set(Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(3));
+    active.rsvp_deadline_local = Set(Some(local(deadline_days)));
+    active.update(db).await.unwrap();
+    event_id
+}
+
+on_both_databases!(
+    reminders_go_to_accepted_guests_and_nudges_to_silent_ones_once_each_and_never_to_the_unsubscribed,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::ReminderService;
+        let team = team(&db).await;
+        // starts in 6 days (the 7-day reminder is due), answers close in 2 (the 3-day nudge is due)
+        let event_id = event_in(&db, &team, 6, 2).await;
+        let coming = guest_in(&db, event_id, &team.sales, "coming@customer.example", NominationState::Approved, false).await;
+        let silent = guest_in(&db, event_id, &team.sales, "silent@customer.example", NominationState::Approved, false).await;
+        let gone = guest_in(&db, event_id, &team.sales, "gone@customer.example", NominationState::Approved, false).await;
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None).await.unwrap();
+        // coming accepted before the reminder's time
+        InvitationService::answer(&db, &settings(), &token_of(&db, coming).await, true).await.unwrap();
+        let mut early = guest::Entity::find_by_id(coming).one(&db).await.unwrap().unwrap().into_active_model();
+        early.answered_at = Set(Some(Utc::now() - chrono::Duration::days(3)));
+        early.update(&db).await.unwrap();
+        // gone unsubscribed through the link in the invitation
+        InvitationService::unsubscribe(&db, &token_of(&db, gone).await).await.unwrap();
+
+        let now = Utc::now();
+        let sent = ReminderService::send_due(&db, &settings(), now).await.unwrap();
+        assert_eq!((sent.reminders, sent.nudges, sent.digests), (1, 1, 1));
+        let again = ReminderService::send_due(&db, &settings(), now + chrono::Duration::minutes(1)).await.unwrap();
+        assert_eq!((again.reminders, again.nudges, again.digests), (0, 0, 0), "once, also on the next run");
+
+        let mail_to = |kind: &'static str| {
+            let db = db.clone();
+            async move {
+                outbox::Entity::find()
+                    .filter(outbox::Column::EventId.eq(event_id))
+                    .filter(outbox::Column::Kind.eq(kind))
+                    .all(&db)
+                    .await
+                    .unwrap()
+            }
+        };
+        let reminders = mail_to("reminder").await;
+        assert_eq!(reminders.len(), 1);
+        assert_eq!(reminders[0].guest_id, Some(coming));
+        assert!(reminders[0].subject.starts_with("Erinnerung: "));
+        assert!(reminders[0].raw.contains("Content-Type: image/png"), "the door code travels along");
+        assert!(calendar_part(&reminders[0].raw).contains("PARTSTAT=ACCEPTED"));
+        assert!(reminders[0].raw.contains("List-Unsubscribe: <https://tandem.example/unsubscribe/"));
+        let nudges = mail_to("nudge").await;
+        assert_eq!(nudges.len(), 1);
+        assert_eq!(nudges[0].guest_id, Some(silent));
+        // the nudge's link is a working personal link of its own
+        let at = nudges[0].text_body.find("/rsvp/").unwrap() + "/rsvp/".len();
+        let link = &nudges[0].text_body[at..at + 64];
+        assert_ne!(link, token_of(&db, silent).await);
+        let opened = InvitationService::open(&db, link).await.unwrap();
+        assert_eq!(opened.guest.id, silent);
+        let digests = mail_to("digest").await;
+        assert_eq!(digests.len(), 1);
+        assert_eq!(digests[0].recipient, team.sales.email);
+        assert!(digests[0].text_body.contains("silent"));
+        assert!(!digests[0].text_body.contains("gone"), "unsubscribed contacts are left out");
+
+        let overview = ReminderService::overview(&db, event_id).await.unwrap();
+        assert_eq!(overview.reminders.iter().map(|(d, _, n)| (*d, *n)).collect::<Vec<_>>(), vec![(7, 1), (1, 0)]);
+        assert_eq!(overview.nudge.map(|(_, n, d)| (n, d)), Some((1, 1)));
+    }
+);
+
+race_on_both_databases!(
+    two_schedulers_at_once_send_each_reminder_once,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::ReminderService;
+        let team = team(&db).await;
+        let event_id = event_in(&db, &team, 1, -1).await;
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            ids.push(
+                guest_in(
+                    &db,
+                    event_id,
+                    &team.sales,
+                    &format!("r{i}@customer.example"),
+                    NominationState::Approved,
+                    false,
+                )
+                .await,
+            );
+        }
+        InvitationService::send(&db, &settings(), &team.marketing, event_id, None)
+            .await
+            .unwrap();
+        for id in &ids {
+            let mut accepted = guest::Entity::find_by_id(*id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .into_active_model();
+            accepted.answer = Set(Answer::Accepted);
+            accepted.answered_at = Set(Some(Utc::now() - chrono::Duration::days(5)));
+            accepted.update(&db).await.unwrap();
+        }
+        let now = Utc::now();
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { ReminderService::send_due(&db, &settings(), now).await })
+            })
+            .collect();
+        let mut total = 0;
+        for run in runs {
+            total += run.await.unwrap().unwrap().reminders;
+        }
+        assert_eq!(total, 6);
+        let stored = outbox::Entity::find()
+            .filter(outbox::Column::EventId.eq(event_id))
+            .filter(outbox::Column::Kind.eq("reminder"))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(stored, 6);
+    }
+);
+
+on_both_databases!(
+    reminder_days_are_checked_and_only_marketing_sets_them,
+    |db: DatabaseConnection| async move {
+        use app::ssr::services::ReminderService;
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team, 10).await;
+        assert!(matches!(
+            ReminderService::configure(&db, &team.sales, event_id, "3", "2").await,
+            Err(app::error::AppError::Forbidden)
+        ));
+        let refused =
+            ReminderService::configure(&db, &team.marketing, event_id, "7, x", "99").await;
+        let Err(app::error::AppError::Validation(errors)) = refused else {
+            panic!("{refused:?}")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["reminder_days", "nudge_days"]);
+        assert_eq!(
+            EventService::find(&db, event_id)
+                .await
+                .unwrap()
+                .reminder_days,
+            "7,1",
+            "nothing changed"
+        );
+        ReminderService::configure(&db, &team.marketing, event_id, "1, 14", "0")
+            .await
+            .unwrap();
+        let stored = EventService::find(&db, event_id).await.unwrap();
+        assert_eq!(
+            (stored.reminder_days.as_str(), stored.nudge_days),
+            ("14,1", Some(0))
+        );
+    }
+);

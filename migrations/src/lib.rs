@@ -13,6 +13,7 @@ mod m20261127_000009_invitations;
 mod m20261127_000010_checkin_code;
 mod m20261127_000011_calendar_feed;
 mod m20261127_000012_calendar_updates;
+mod m20261127_000013_reminders;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_checkin_code::Migration),
             Box::new(m20261127_000011_calendar_feed::Migration),
             Box::new(m20261127_000012_calendar_updates::Migration),
+            Box::new(m20261127_000013_reminders::Migration),
         ]
     }
 }

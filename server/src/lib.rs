@@ -203,7 +203,7 @@ impl Application {
     }
 }
 
-/// Sends what is due (calendar updates) from state kept in the database, so restarts and several
+/// Sends what is due (calendar updates, reminders, nudges, digests) from state kept in the database, so restarts and several
 /// instances neither lose nor double anything. Runs every `delay` / 10, between 1 s and 15 s.
 fn spawn_scheduler(
     db: DatabaseConnection,
@@ -224,6 +224,11 @@ fn spawn_scheduler(
                     .await
             {
                 tracing::warn!(error = %err, "sending calendar updates failed");
+            }
+            if let Err(err) =
+                app::ssr::services::ReminderService::send_due(&db, &mail, chrono::Utc::now()).await
+            {
+                tracing::warn!(error = %err, "sending reminders failed");
             }
         }
     });

@@ -331,3 +331,59 @@ async fn the_team_and_the_guest_download_the_event_as_a_calendar_file_that_stric
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_one_click_unsubscribe_without_cookies_stops_the_next_reminder() {
+    use app::ssr::services::ReminderService;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let app = spawn_app().await;
+    let (guest_id, token) = invited_guest(&app).await;
+    // the guest accepted long ago, and the event is tomorrow
+    let mut accepted = guest::Entity::find_by_id(guest_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    accepted.answer = Set(Answer::Accepted);
+    accepted.answered_at = Set(Some(Utc::now() - chrono::Duration::days(10)));
+    let accepted = accepted.update(&app.db).await.unwrap();
+    let mut soon = app::ssr::entities::event::Entity::find_by_id(accepted.event_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    soon.starts_at = Set(Utc::now() + chrono::Duration::hours(20));
+    soon.ends_at = Set(Utc::now() + chrono::Duration::hours(23));
+    soon.update(&app.db).await.unwrap();
+
+    let res = client()
+        .post(format!("{}/unsubscribe/{token}", app.base))
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let settings = MailSettings {
+        from: Mailbox::new("Tandem", "events@tandem.example"),
+        organizer: Mailbox::new("Tandem", "events@tandem.example"),
+        public_url: app.base.clone(),
+        delivers: true,
+    };
+    let sent = ReminderService::send_due(&app.db, &settings, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(sent.reminders, 0, "no reminder to an unsubscribed guest");
+    let reminders = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.eq(guest_id))
+        .filter(outbox::Column::Kind.eq("reminder"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(reminders.is_empty());
+}

@@ -370,3 +370,84 @@ pub async fn change_subscription(
         .await,
     )
 }
+
+/// An event's reminders and nudge: what is set, when each is due and how many went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindersDto {
+    pub event_id: i32,
+    pub reminder_days: String,
+    pub nudge_days: String,
+    pub can_edit: bool,
+    /// (what, when due, how many sent), worded
+    pub lines: Vec<(String, String, u64)>,
+    pub no_deadline: bool,
+}
+
+#[server(prefix = "/api", endpoint = "get_reminders")]
+pub async fn get_reminders(event_id: i32) -> Result<RemindersDto, AppError> {
+    use crate::i18n::format_instant;
+    use crate::ssr::{auth::*, services::ReminderService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            let state = state()?;
+            let lang = request_language();
+            let event = crate::ssr::services::EventService::find(&state.db, event_id).await?;
+            let tz = crate::ssr::present::events::tz_of(&event);
+            let overview = ReminderService::overview(&state.db, event_id).await?;
+            let mut lines: Vec<(String, String, u64)> = overview
+                .reminders
+                .iter()
+                .map(|(days, due, sent)| {
+                    (
+                        tr!(lang, "reminders-reminder", days = *days),
+                        format_instant(lang, due, tz),
+                        *sent,
+                    )
+                })
+                .collect();
+            if let Some((due, nudges, digests)) = overview.nudge {
+                let when = format_instant(lang, &due, tz);
+                lines.push((
+                    tr!(lang, "reminders-nudge").to_string(),
+                    when.clone(),
+                    nudges,
+                ));
+                lines.push((tr!(lang, "reminders-digest").to_string(), when, digests));
+            }
+            Ok(RemindersDto {
+                event_id,
+                reminder_days: overview.reminder_days,
+                nudge_days: overview
+                    .nudge_days
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                can_edit: user.role.can_edit_events(),
+                lines,
+                no_deadline: event.rsvp_deadline_local.is_none(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "set_reminders")]
+pub async fn set_reminders(
+    event_id: i32,
+    reminder_days: String,
+    nudge_days: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::ReminderService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            ReminderService::configure(&state()?.db, &user, event_id, &reminder_days, &nudge_days)
+                .await
+                .map_err(|e| {
+                    e.keeping_value("reminder_days", &reminder_days)
+                        .keeping_value("nudge_days", &nudge_days)
+                })
+        }
+        .await,
+    )
+}

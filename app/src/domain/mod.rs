@@ -12,6 +12,7 @@ pub mod guest_list;
 pub mod invitation;
 pub mod message;
 pub mod password;
+pub mod reminder;
 pub mod task;
 pub mod user;
 
@@ -25,5 +26,6 @@ pub use guest_list::*;
 pub use invitation::*;
 pub use message::{Arg, Msg};
 pub use password::{PasswordChange, PasswordChangeInput};
+pub use reminder::*;
 pub use task::*;
 pub use user::*;

@@ -8,7 +8,7 @@ use crate::api::dto::{ActivityDto, EventDetail};
 use crate::api::events::{get_event, AddComment, ChangeEventStatus};
 use crate::components::{
     action_field_errors, action_message, general_error, use_id_param, use_lang, KindChip, RoleChip,
-    StatusChip, TextArea, Typed,
+    StatusChip, TextArea, TextField, Typed,
 };
 use crate::domain::EventStatus;
 use crate::i18n::{t, Lang};
@@ -289,6 +289,7 @@ fn EventView(
                 </aside>
             </div>
             <GuestListSection event_id=id />
+            <RemindersSection event_id=id />
         </article>
     }
 }
@@ -481,6 +482,58 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
                     {tr!(lang, "comment-submit")}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// What the event has scheduled for its guests and what went out; marketing sets the days.
+#[component]
+fn RemindersSection(event_id: i32) -> impl IntoView {
+    use crate::api::invitations::{get_reminders, SetReminders};
+    let lang = use_lang();
+    let save = ServerAction::<SetReminders>::new();
+    let data = Resource::new(
+        move || save.version().get(),
+        move |_| get_reminders(event_id),
+    );
+    let errors = action_field_errors(save.value());
+    view! {
+        <section class="card" id="reminders">
+            <h2>{tr!(lang, "reminders-title")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(d) = data.await else { return ().into_any() };
+                    let typed = Typed::of(save.value().get_untracked());
+                    view! {
+                        {if d.lines.is_empty() {
+                            view! { <p class="muted">{tr!(lang, "reminders-none")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="schedule">
+                                    {d.lines.iter().map(|(what, due, sent)| {
+                                        let chip = if *sent > 0 { "chip chip-approved" } else { "chip" };
+                                        view! {
+                                        <li>
+                                            <span>{what.clone()}</span>
+                                            <span class="muted">{tr!(lang, "reminders-due", when = due)}</span>
+                                            <span class=chip>{tr!(lang, "reminders-sent", count = *sent)}</span>
+                                        </li>
+                                    }}).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        {d.no_deadline.then(|| view! { <p class="muted small">{tr!(lang, "reminders-no-deadline")}</p> })}
+                        {d.can_edit.then(|| view! {
+                            <ActionForm action=save attr:class="form reminders-form">
+                                <input type="hidden" name="event_id" value=d.event_id />
+                                <TextField label=tr!(lang, "reminders-days-label") name="reminder_days" field="reminder_days" errors value=typed.value("reminder_days", d.reminder_days.clone()) />
+                                <TextField label=tr!(lang, "reminders-nudge-label") name="nudge_days" field="nudge_days" errors value=typed.value("nudge_days", d.nudge_days.clone()) input_type="number" />
+                                <button type="submit" class="button">{tr!(lang, "reminders-save")}</button>
+                            </ActionForm>
+                        })}
+                    }.into_any()
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -38,6 +38,10 @@ pub struct Model {
     /// the time and place guests were last told, as JSON (`services::updates::Schedule`)
     #[sea_orm(column_type = "Text", nullable)]
     pub calendar_changed_from: Option<String>,
+    /// days before the start when accepted guests are reminded, e.g. "7,1"
+    pub reminder_days: String,
+    /// days before the RSVP deadline when invited guests who have not answered are nudged
+    pub nudge_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

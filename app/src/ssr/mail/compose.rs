@@ -386,6 +386,133 @@ impl GuestMail<'_> {
 }
 
 impl GuestMail<'_> {
+    /// The reminder to an accepted guest: when and where, the door code, the calendar entry again,
+    /// their personal link (a fresh one, `self.token`) and one-click unsubscribe.
+    pub fn reminder(&self) -> Outgoing {
+        let lang = self.lang();
+        let title = &self.event.title;
+        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let message = tr!(
+            lang,
+            "mail-reminder-body",
+            title = title,
+            when = &self.when()
+        );
+        let door = self
+            .guest
+            .checkin_code
+            .as_deref()
+            .map(|code| self.door_code(code));
+        let (door_text, door_html) = door
+            .as_ref()
+            .map(|(text, html, _)| (text.as_str(), html.as_str()))
+            .unwrap_or_default();
+        let (details_text, details_html) = self.details();
+        let (links_text, links_html) = self.calendar_links();
+        let (change_text, change_html) = self.change_answer();
+        let text = format!(
+            "{greeting}\n\n{message}\n\n{door_text}{details_text}{links_text}{change_text}"
+        );
+        let body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{door_html}{details_html}{links_html}{change_html}",
+            escape(&greeting),
+            escape(&message),
+        );
+        let subject = tr!(lang, "mail-reminder-subject", title = title);
+        let mut outgoing = self.outgoing(
+            subject.clone(),
+            text,
+            page(lang, &subject, &body, &self.unsubscribe_footer()),
+        );
+        if let Some((_, _, image)) = door {
+            outgoing.inline_images.push(image);
+        }
+        outgoing.calendar = Some((
+            CalendarMethod::Request,
+            self.calendar(CalendarMethod::Request, true),
+        ));
+        self.with_unsubscribe(outgoing)
+    }
+
+    /// The nudge to an invited guest who has not answered: the deadline and their personal link.
+    pub fn nudge(&self, deadline: &str) -> Outgoing {
+        let lang = self.lang();
+        let title = &self.event.title;
+        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let message = tr!(
+            lang,
+            "mail-nudge-body",
+            host = &self.host.name,
+            title = title,
+            deadline = deadline
+        );
+        let rsvp = self.settings.rsvp_url(self.token);
+        let (details_text, details_html) = self.details();
+        let text = format!(
+            "{greeting}\n\n{message}\n\n{details_text}\n{}\n{rsvp}\n",
+            tr!(lang, "mail-invite-answer")
+        );
+        let body = format!(
+            "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{details_html}\
+             <p style=\"margin:20px 0 8px\">{}</p>{}\
+             <p style=\"margin:8px 0 0;font-size:13px;color:#4b5563\">{}<br>\
+             <a href=\"{rsvp_e}\" style=\"color:#1d4ed8;word-break:break-all\">{rsvp_e}</a></p>",
+            escape(&greeting),
+            escape(&message),
+            escape(tr!(lang, "mail-invite-answer")),
+            button(&rsvp, tr!(lang, "mail-invite-button")),
+            escape(tr!(lang, "mail-link-fallback")),
+            rsvp_e = escape(&rsvp)
+        );
+        let subject = tr!(lang, "mail-nudge-subject", title = title);
+        let outgoing = self.outgoing(
+            subject.clone(),
+            text,
+            page(lang, &subject, &body, &self.unsubscribe_footer()),
+        );
+        self.with_unsubscribe(outgoing)
+    }
+
+    fn change_answer(&self) -> (String, String) {
+        let lang = self.lang();
+        match self.rsvp() {
+            Some(rsvp) => {
+                let change = tr!(lang, "mail-change-answer");
+                (
+                    format!("\n{change}\n{rsvp}\n"),
+                    format!(
+                        "<p style=\"margin:20px 0 0;font-size:14px\">{} <a href=\"{rsvp_e}\" style=\"color:#1d4ed8;word-break:break-all\">{rsvp_e}</a></p>",
+                        escape(change),
+                        rsvp_e = escape(&rsvp)
+                    ),
+                )
+            }
+            None => (String::new(), String::new()),
+        }
+    }
+
+    fn unsubscribe_footer(&self) -> String {
+        let lang = self.lang();
+        format!(
+            "{} <a href=\"{}\" style=\"color:#4b5563\">{}</a>",
+            escape(tr!(lang, "mail-unsubscribe-line")),
+            escape(&self.settings.unsubscribe_url(self.token)),
+            escape(tr!(lang, "mail-unsubscribe-link"))
+        )
+    }
+
+    /// RFC 8058 one-click unsubscribe headers, when the link is https (as in the invitation).
+    fn with_unsubscribe(&self, mut outgoing: Outgoing) -> Outgoing {
+        let unsubscribe = self.settings.unsubscribe_url(self.token);
+        if unsubscribe.starts_with("https://") {
+            outgoing.list_unsubscribe = Some((
+                unsubscribe,
+                format!("mailto:{}?subject=unsubscribe", self.settings.from.email),
+            ));
+        }
+        outgoing
+    }
+
     /// The update after a change of time or place: what changed, new and old, and the calendar
     /// entry again (`METHOD:REQUEST`, same UID, the raised SEQUENCE) with the guest's answer kept.
     pub fn update(&self, old: &event::Model, time: bool, place_changed: bool) -> Outgoing {
@@ -590,6 +717,52 @@ fn page(lang: Language, title: &str, body: &str, footer: &str) -> String {
         lang.as_str(),
         escape(title)
     )
+}
+
+/// The host rep's digest at nudge time: their guests who have not answered yet, with a link to the
+/// event's guest list. In the rep's language.
+pub fn rep_digest(
+    settings: &MailSettings,
+    event: &event::Model,
+    rep: &user::Model,
+    names: &[String],
+    message_id: String,
+) -> Outgoing {
+    let lang = Language::parse(&rep.language).unwrap_or(Language::En);
+    let title = &event.title;
+    let url = format!(
+        "{}/events/{}#guests",
+        settings.public_url.trim_end_matches('/'),
+        event.id
+    );
+    let intro = tr!(lang, "mail-digest-body", count = names.len(), title = title);
+    let greeting = tr!(lang, "mail-greeting", name = &rep.name);
+    let list_text: String = names.iter().map(|n| format!("- {n}\n")).collect();
+    let list_html: String = names
+        .iter()
+        .map(|n| format!("<li>{}</li>", escape(n)))
+        .collect();
+    let text = format!("{greeting}\n\n{intro}\n\n{list_text}\n{url}\n");
+    let body = format!(
+        "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 12px\">{}</p>\
+         <ul style=\"margin:0 0 16px;padding-left:20px\">{list_html}</ul>{}",
+        escape(&greeting),
+        escape(&intro),
+        button(&url, tr!(lang, "mail-digest-button"))
+    );
+    let subject = tr!(lang, "mail-digest-subject", title = title);
+    Outgoing {
+        from: settings.from.clone(),
+        to: Mailbox::new(rep.name.clone(), rep.email.clone()),
+        reply_to: None,
+        subject: subject.clone(),
+        text,
+        html: page(lang, &subject, &body, ""),
+        calendar: None,
+        message_id,
+        list_unsubscribe: None,
+        inline_images: Vec::new(),
+    }
 }
 
 /// A Message-ID for outbox row content: random, so a resend after a crash carries the same id as

@@ -16,7 +16,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::ssr::auth::{hash_token, CurrentUser};
 use crate::ssr::db::begin_write;
-use crate::ssr::entities::{activity, contact, event, guest, user};
+use crate::ssr::entities::{activity, contact, event, guest, guest_token, user};
 use crate::ssr::mail::compose::{new_message_id, GuestMail};
 use crate::ssr::mail::MailSettings;
 use crate::ssr::services::outbox::{kind, OutboxService};
@@ -29,6 +29,25 @@ pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
+}
+
+/// A further personal link for a guest (reminders and nudges carry one): stored as a hash, works
+/// like the invitation's.
+pub async fn mint_token<C: ConnectionTrait>(
+    db: &C,
+    guest_id: i32,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let token = new_token();
+    guest_token::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        guest_id: Set(guest_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
 }
 
 /// A fresh door code (see `domain::checkin`), given to a guest when they first get a seat.
@@ -451,11 +470,26 @@ impl InvitationService {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::NotFound);
         }
-        let found = guest::Entity::find()
-            .filter(guest::Column::RsvpTokenHash.eq(hash_token(token)))
+        let hash = hash_token(token);
+        let found = match guest::Entity::find()
+            .filter(guest::Column::RsvpTokenHash.eq(hash.clone()))
             .one(db)
             .await?
-            .ok_or(AppError::NotFound)?;
+        {
+            Some(found) => found,
+            // a further link, from a reminder or a nudge
+            None => {
+                let further = guest_token::Entity::find()
+                    .filter(guest_token::Column::TokenHash.eq(hash))
+                    .one(db)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                guest::Entity::find_by_id(further.guest_id)
+                    .one(db)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+            }
+        };
         record_of(db, found).await
     }
 

@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod outbox;
 pub mod plan;
 pub mod profile;
+pub mod reminders;
 pub mod updates;
 pub mod users;
 
@@ -19,5 +20,6 @@ pub use invitations::InvitationService;
 pub use outbox::OutboxService;
 pub use plan::PlanService;
 pub use profile::ProfileService;
+pub use reminders::ReminderService;
 pub use updates::UpdateService;
 pub use users::UserService;

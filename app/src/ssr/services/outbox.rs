@@ -27,6 +27,9 @@ pub mod kind {
     pub const CONFIRMATION: &str = "confirmation";
     pub const CANCELLATION: &str = "cancellation";
     pub const UPDATE: &str = "update";
+    pub const REMINDER: &str = "reminder";
+    pub const NUDGE: &str = "nudge";
+    pub const DIGEST: &str = "digest";
 }
 
 /// How long a claimed message belongs to one worker before another may try it.
