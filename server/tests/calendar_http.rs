@@ -137,3 +137,85 @@ async fn a_reps_feed_lists_the_events_they_nominated_to_and_answers_conditional_
         StatusCode::NOT_FOUND
     );
 }
+
+/// A benchmark, not a test (`cargo test --release -p server --test calendar_http -- --ignored
+/// --nocapture`): the feed of a user with 200 events, requested 200 times over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark"]
+async fn feed_response_time_for_a_user_with_200_events() {
+    let app = spawn_app().await;
+    let marketing = user_named(&app, "marketing@demo.test").await;
+    for i in 0..200 {
+        let input = app::domain::EventInput {
+            title: format!("Customer Day {i}, \"Spring\"; 🎉"),
+            kind: "on_site".into(),
+            brief: "An evening with **customers**.\nSecond line, with commas; and semicolons."
+                .into(),
+            venue_name: "Hall 7".into(),
+            venue_address: "Main Street 1, Berlin".into(),
+            starts_at: format!("2030-{:02}-{:02}T18:00", i % 12 + 1, i % 28 + 1),
+            ends_at: format!("2030-{:02}-{:02}T21:00", i % 12 + 1, i % 28 + 1),
+            time_zone: "Europe/Berlin".into(),
+            capacity: "40".into(),
+            language: "en".into(),
+            ..Default::default()
+        };
+        app::ssr::services::EventService::create(&app.db, &marketing, &input)
+            .await
+            .unwrap();
+    }
+    let session = app.signed_in("marketing@demo.test").await;
+    let url = renew_feed(&app, &session).await;
+    let http = client();
+    let first = http.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(first.matches("BEGIN:VEVENT").count() >= 200);
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let started = std::time::Instant::now();
+        // many calendar clients, each from its own address (guest paths are rate-limited per address)
+        let res = http
+            .get(&url)
+            .header(
+                "x-forwarded-for",
+                format!("10.0.{}.{}", i / 200, i % 200 + 1),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.bytes().await.unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    println!(
+        "\nfeed of a user with {} events ({} bytes), 200 sequential GETs: mean {:.1} ms, p50 {:.1} ms, p99 {:.1} ms",
+        first.matches("BEGIN:VEVENT").count(),
+        first.len(),
+        mean,
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 99 / 100])
+    );
+    let res = http
+        .get(&url)
+        .header("x-forwarded-for", "10.1.0.1")
+        .send()
+        .await
+        .unwrap();
+    let etag = res.headers()[header::ETAG].clone();
+    res.bytes().await.unwrap();
+    let started = std::time::Instant::now();
+    let not_modified = http
+        .get(&url)
+        .header(header::IF_NONE_MATCH, etag)
+        .header("x-forwarded-for", "10.1.0.2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    println!(
+        "a conditional GET answered 304 in {:.1} ms",
+        ms(started.elapsed())
+    );
+}

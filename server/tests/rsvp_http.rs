@@ -379,6 +379,28 @@ async fn a_one_click_unsubscribe_without_cookies_stops_the_next_reminder() {
         .await
         .unwrap();
     assert_eq!(sent.reminders, 0, "no reminder to an unsubscribed guest");
+    // the guest list says so, with the time
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let list: serde_json::Value = app
+        .post(
+            &marketing,
+            "get_guest_list",
+            &[("event_id", &accepted.event_id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == guest_id)
+        .unwrap();
+    assert!(
+        row["unsubscribed"].as_str().is_some_and(|w| !w.is_empty()),
+        "{row}"
+    );
     let reminders = outbox::Entity::find()
         .filter(outbox::Column::GuestId.eq(guest_id))
         .filter(outbox::Column::Kind.eq("reminder"))

@@ -127,6 +127,9 @@ pub struct GuestRow {
     pub video_url: String,
     /// the signed-in user may record an answer the guest gave by phone or in person
     pub can_record_answer: bool,
+    /// when the contact unsubscribed, in the event's zone; they get no invitations, reminders or
+    /// nudges
+    pub unsubscribed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,6 +82,17 @@ fn GoToLogin() -> impl IntoView {
 fn Nav(user: UserDto) -> impl IntoView {
     let lang = use_lang();
     let logout = ServerAction::<Logout>::new();
+    // signing out loads the sign-in page afresh: no view of the signed-in app stays on screen,
+    // whatever the router was doing (a client-side redirect could leave the old page, without
+    // navigation, when resources were still loading)
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().location().assign("/login");
+            }
+        }
+    });
     view! {
         <nav class="nav" aria-label="Main">
             <A href="/" exact=true>

@@ -640,6 +640,9 @@ fn GuestRowView(
                 <strong>{row.contact_name.clone()}</strong>
                 <div class="muted small">{row.contact_email.clone()}</div>
                 <div class="muted small">{row.account_name.clone()}</div>
+                {row.unsubscribed.clone().map(|when| view! {
+                    <div class="small"><span class="chip chip-rejected">{tr!(lang, "contacts-unsubscribed")}</span> " " <span class="muted">{when}</span></div>
+                })}
             </td>
             <td data-label=tr!(lang, "guests-rep")>{row.rep_name.clone()}</td>
             <td data-label=tr!(lang, "guests-priority")>

@@ -95,6 +95,9 @@ pub fn guest_list(
                 },
                 can_record_answer: g.invitation != crate::domain::InvitationState::NotSent
                     && (g.nominated_by == actor.id || actor.role.can_edit_events()),
+                unsubscribed: person
+                    .unsubscribed_at
+                    .map(|at| format_instant(lang, &at, super::events::tz_of(&record.event))),
             })
         })
         .collect();
