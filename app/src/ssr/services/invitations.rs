@@ -1,5 +1,7 @@
 //! Sending invitations, the rep's personal touch, and the guest's answers through their personal
 //! link — with capacity and waitlist kept under concurrent answers.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -48,6 +50,28 @@ pub async fn mint_token<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(token)
+}
+
+/// The contacts and host reps of these guests, by id: what every mail about them is written from.
+pub async fn people_of<C: ConnectionTrait>(
+    db: &C,
+    guests: &[guest::Model],
+) -> Result<(HashMap<i32, contact::Model>, HashMap<i32, user::Model>), AppError> {
+    let contacts = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let hosts = user::Entity::find()
+        .filter(user::Column::Id.is_in(guests.iter().map(|g| g.nominated_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok((contacts, hosts))
 }
 
 /// A fresh door code (see `domain::checkin`), given to a guest when they first get a seat.
@@ -201,20 +225,7 @@ impl InvitationService {
                 break;
             };
             after_id = last.id;
-            let contacts: std::collections::HashMap<i32, contact::Model> = contact::Entity::find()
-                .filter(contact::Column::Id.is_in(batch.iter().map(|g| g.contact_id)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
-            let hosts: std::collections::HashMap<i32, user::Model> = user::Entity::find()
-                .filter(user::Column::Id.is_in(batch.iter().map(|g| g.nominated_by)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect();
+            let (contacts, hosts) = people_of(&txn, &batch).await?;
             let now = Utc::now();
             for found_guest in batch {
                 let (Some(person), Some(host)) = (
@@ -345,20 +356,7 @@ impl InvitationService {
             .order_by_asc(guest::Column::Id)
             .all(&txn)
             .await?;
-        let contacts: std::collections::HashMap<i32, contact::Model> = contact::Entity::find()
-            .filter(contact::Column::Id.is_in(invited.iter().map(|g| g.contact_id)))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
-        let hosts: std::collections::HashMap<i32, user::Model> = user::Entity::find()
-            .filter(user::Column::Id.is_in(invited.iter().map(|g| g.nominated_by)))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
+        let (contacts, hosts) = people_of(&txn, &invited).await?;
         let mut told = 0;
         for invited_guest in &invited {
             let (Some(person), Some(host)) = (

@@ -4,7 +4,7 @@
 //! unique per (event, kind, recipient) and written in the same transaction, so each goes out once
 //! — across restarts, and with several instances (the second insert finds the first and does
 //! nothing). Unsubscribed contacts get neither reminders nor nudges.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -20,10 +20,10 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::begin_write;
-use crate::ssr::entities::{contact, event, guest, scheduled_send, user};
+use crate::ssr::entities::{contact, event, guest, scheduled_send};
 use crate::ssr::mail::compose::{new_message_id, rep_digest, GuestMail};
 use crate::ssr::mail::MailSettings;
-use crate::ssr::services::invitations::{mint_token, rsvp_deadline};
+use crate::ssr::services::invitations::{mint_token, people_of, rsvp_deadline};
 use crate::ssr::services::outbox::{kind, OutboxService};
 use crate::ssr::services::EventService;
 
@@ -77,6 +77,19 @@ async fn claim<C: ConnectionTrait>(
     Ok(inserted == 1)
 }
 
+/// The recipient that marks a round as done for the whole event.
+const EVENT: &str = "event";
+
+async fn round_done(db: &DatabaseConnection, event_id: i32, kind: &str) -> Result<bool, AppError> {
+    Ok(scheduled_send::Entity::find()
+        .filter(scheduled_send::Column::EventId.eq(event_id))
+        .filter(scheduled_send::Column::Kind.eq(kind))
+        .filter(scheduled_send::Column::Recipient.eq(EVENT))
+        .count(db)
+        .await?
+        > 0)
+}
+
 fn name_of(c: &contact::Model) -> String {
     format!("{} {}", c.first_name, c.last_name)
         .trim()
@@ -98,9 +111,17 @@ impl ReminderService {
         let mut sent = ScheduledSent::default();
         for found in events {
             let days = parse_reminder_days(&found.reminder_days).unwrap_or_default();
-            let reminder = due_reminder(found.starts_at, &days, now);
             let deadline = rsvp_deadline(&found);
-            let nudge = nudge_due(deadline, found.nudge_days, now);
+            // a round that went out for the whole event is marked (recipient `event`), so later
+            // runs skip it without touching every guest again
+            let mut reminder = due_reminder(found.starts_at, &days, now);
+            if let Some(d) = reminder {
+                if round_done(db, found.id, &format!("reminder-{d}")).await? {
+                    reminder = None;
+                }
+            }
+            let nudge = nudge_due(deadline, found.nudge_days, now)
+                && !round_done(db, found.id, "nudge").await?;
             if reminder.is_none() && !nudge {
                 continue;
             }
@@ -112,20 +133,7 @@ impl ReminderService {
                 .order_by_asc(guest::Column::Id)
                 .all(&txn)
                 .await?;
-            let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
-                .filter(contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
-            let hosts: HashMap<i32, user::Model> = user::Entity::find()
-                .filter(user::Column::Id.is_in(guests.iter().map(|g| g.nominated_by)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect();
+            let (contacts, hosts) = people_of(&txn, &guests).await?;
             let mut unanswered: BTreeMap<i32, Vec<String>> = BTreeMap::new();
             for g in &guests {
                 let (Some(person), Some(host)) =
@@ -229,6 +237,12 @@ impl ReminderService {
                     sent.digests += 1;
                 }
             }
+            if let Some(d) = reminder {
+                claim(&txn, found.id, &format!("reminder-{d}"), EVENT.into(), now).await?;
+            }
+            if nudge {
+                claim(&txn, found.id, "nudge", EVENT.into(), now).await?;
+            }
             txn.commit().await?;
         }
         if sent != ScheduledSent::default() {
@@ -252,6 +266,7 @@ impl ReminderService {
             scheduled_send::Entity::find()
                 .filter(scheduled_send::Column::EventId.eq(event_id))
                 .filter(scheduled_send::Column::Kind.eq(kind))
+                .filter(scheduled_send::Column::Recipient.ne(EVENT))
                 .count(db)
         };
         let mut reminders = Vec::new();

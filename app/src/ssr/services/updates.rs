@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Answer, EventKind, InvitationState};
 use crate::error::AppError;
 use crate::ssr::db::begin_write;
-use crate::ssr::entities::{contact, event, guest, user};
+use crate::ssr::entities::{event, guest};
 use crate::ssr::mail::compose::{new_message_id, GuestMail};
 use crate::ssr::mail::MailSettings;
+use crate::ssr::services::invitations::people_of;
 use crate::ssr::services::outbox::{kind, OutboxService};
 
 /// The part of an event a calendar entry shows: when and where.
@@ -152,20 +153,7 @@ impl UpdateService {
                 .order_by_asc(guest::Column::Id)
                 .all(&txn)
                 .await?;
-            let contacts: std::collections::HashMap<i32, contact::Model> = contact::Entity::find()
-                .filter(contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
-            let hosts: std::collections::HashMap<i32, user::Model> = user::Entity::find()
-                .filter(user::Column::Id.is_in(guests.iter().map(|g| g.nominated_by)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect();
+            let (contacts, hosts) = people_of(&txn, &guests).await?;
             for invited in &guests {
                 let (Some(person), Some(host)) = (
                     contacts.get(&invited.contact_id),
