@@ -28,6 +28,7 @@ use security::{SecurityPolicy, TrustedProxies};
 pub mod cli;
 pub mod mailer;
 pub mod public;
+pub mod render_retry;
 
 pub mod security;
 
@@ -320,18 +321,7 @@ pub fn router(
             .map(|u| u.trim_end_matches('/').to_string()),
     };
     let routes = generate_route_list(App);
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", post(server_fn_handler))
-        .route("/contacts/export.csv", get(export_contacts))
-        .route("/accounts/export.csv", get(export_accounts))
-        .route("/rsvp/{token}/video", get(open_video))
-        .route("/rsvp/{token}/calendar.ics", get(guest_calendar))
-        .route("/events/{id}/calendar.ics", get(event_calendar))
-        .route("/feeds/{file}", get(calendar_feed))
-        .route("/outbox/{id}/view", get(view_mail))
-        // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
-        .route("/unsubscribe/{token}", post(public::one_click_unsubscribe))
+    let pages: Router = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -360,6 +350,25 @@ pub fn router(
             },
             shell,
         ))
+        .with_state(state.clone());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/contacts/export.csv", get(export_contacts))
+        .route("/accounts/export.csv", get(export_accounts))
+        .route("/rsvp/{token}/video", get(open_video))
+        .route("/rsvp/{token}/calendar.ics", get(guest_calendar))
+        .route("/events/{id}/calendar.ics", get(event_calendar))
+        .route("/feeds/{file}", get(calendar_feed))
+        .route("/outbox/{id}/view", get(view_mail))
+        // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
+        .route(
+            "/unsubscribe/{token}",
+            post(public::one_click_unsubscribe)
+                .fallback_service(render_retry::with_render_retry(pages.clone())),
+        )
+        // the pages (and files), with a hung render rendered again (`render_retry`)
+        .fallback_service(render_retry::with_render_retry(pages))
         .layer(middleware::from_fn_with_state(policy, origin_check))
         .layer(middleware::from_fn(security::server_fn_errors))
         // server functions read their body within axum's limit (leptos_axum's

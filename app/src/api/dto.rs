@@ -215,6 +215,8 @@ pub struct HomeDto {
     pub tasks: Vec<TaskRow>,
     /// what the user's own guests did lately, newest first
     pub news: Vec<NewsRow>,
+    /// the user is a sales rep (their news panel shows even while empty)
+    pub is_rep: bool,
 }
 
 /// One line of a rep's news, worded: "Anna Schmidt opened the invitation to …".

@@ -91,6 +91,7 @@ pub async fn get_home() -> Result<HomeDto, AppError> {
                     &crate::ssr::services::InvitationService::my_news(&db, &user, 12).await?,
                     request_language(),
                 ),
+                is_rep: user.role == crate::domain::Role::Sales,
             })
         }
         .await,

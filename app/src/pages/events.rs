@@ -158,12 +158,13 @@ fn HomePanels() -> impl IntoView {
     let lang = use_lang();
     let toggle = ServerAction::<SetTaskDone>::new();
     let home = Resource::new(move || toggle.version().get(), |_| get_home());
-    let user = use_user();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(home) = home.await else { return ().into_any() };
-                let is_rep = matches!(user.await, Ok(Some(u)) if u.role == crate::domain::Role::Sales);
+                // from the home data itself: one more Suspense awaiting the shared user resource
+                // made the rare hung server render (see ARCHITECTURE.md) likelier
+                let is_rep = home.is_rep;
                 if home.decisions.is_empty() && home.tasks.is_empty() && home.news.is_empty() && !is_rep {
                     return ().into_any();
                 }
