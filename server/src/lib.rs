@@ -21,6 +21,8 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use security::{SecurityPolicy, TrustedProxies};
@@ -384,6 +386,14 @@ pub fn router(
             security_policy,
             security::security_headers,
         ))
+        // pages, server-function answers, scripts and styles travel gzipped when the client
+        // accepts it; the WebAssembly is left alone here (compressing megabytes on every load
+        // costs more than it saves on this machine's 2 cores)
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new().and(NotForContentType::new("application/wasm")),
+            ),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

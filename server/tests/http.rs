@@ -652,3 +652,41 @@ async fn rejecting_without_a_reason_names_the_reason_field() {
         .clone();
     assert_eq!(row["state"], "Nominated");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_and_server_function_answers_are_gzipped_when_the_client_accepts_it() {
+    let app = spawn_app().await;
+    let gzip = |path: &str| {
+        client()
+            .get(format!("{}{path}", app.base))
+            .header(reqwest::header::ACCEPT_ENCODING, "gzip")
+            .send()
+    };
+    let page = gzip("/login").await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert_eq!(page.headers()[reqwest::header::CONTENT_ENCODING], "gzip");
+    let plain = client()
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        plain
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .is_none(),
+        "not for a client that does not ask"
+    );
+    assert!(plain.text().await.unwrap().contains("<html"));
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let answer = marketing
+        .post(format!("{}/api/list_events", app.base))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip")
+        .form(&[("filter", "all")])
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(answer.headers()[reqwest::header::CONTENT_ENCODING], "gzip");
+}
