@@ -207,7 +207,7 @@ impl GuestMail<'_> {
 
     /// The invitation: personal note, video link, details, the RSVP button, the calendar invite
     /// (`METHOD:REQUEST`, this guest the only attendee) and one-click unsubscribe headers.
-    pub fn invitation(&self, unsubscribe_token: &str) -> Outgoing {
+    pub fn invitation(&self) -> Outgoing {
         let lang = self.lang();
         let name = full_name(self.contact);
         let rsvp = self.settings.rsvp_url(self.token);
@@ -225,7 +225,7 @@ impl GuestMail<'_> {
             title = &self.event.title
         );
         let note = self.guest.personal_note.trim();
-        let unsubscribe = self.settings.unsubscribe_url(unsubscribe_token);
+        let unsubscribe = self.settings.unsubscribe_url(self.token);
 
         let mut text = format!("{greeting}\n\n{intro}\n\n");
         if !note.is_empty() {
@@ -274,28 +274,17 @@ impl GuestMail<'_> {
             escape(tr!(lang, "mail-link-fallback")),
             rsvp_e = escape(&rsvp)
         ));
-        let footer = format!(
-            "{} <a href=\"{}\" style=\"color:#4b5563\">{}</a>",
-            escape(tr!(lang, "mail-unsubscribe-line")),
-            escape(&unsubscribe),
-            escape(tr!(lang, "mail-unsubscribe-link"))
-        );
         let subject = tr!(lang, "mail-invite-subject", title = &self.event.title);
-        let mut outgoing =
-            self.outgoing(subject.clone(), text, page(lang, &subject, &body, &footer));
+        let mut outgoing = self.outgoing(
+            subject.clone(),
+            text,
+            page(lang, &subject, &body, &self.unsubscribe_footer()),
+        );
         outgoing.calendar = Some((
             CalendarMethod::Request,
             self.calendar(CalendarMethod::Request, false),
         ));
-        // RFC 8058 one-click needs an https link; a local http setup (the demo) leaves the header
-        // out and keeps the link in the footer
-        if unsubscribe.starts_with("https://") {
-            outgoing.list_unsubscribe = Some((
-                unsubscribe,
-                format!("mailto:{}?subject=unsubscribe", self.settings.from.email),
-            ));
-        }
-        outgoing
+        self.with_unsubscribe(outgoing)
     }
 
     /// The confirmation of an answer the guest just gave (or a promotion from the waitlist): an
@@ -327,29 +316,7 @@ impl GuestMail<'_> {
         };
         let (details_text, details_html) = self.details();
         let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
-        let (change_text, change_html) = match self.rsvp() {
-            Some(rsvp) => {
-                let change = tr!(lang, "mail-change-answer");
-                (
-                    format!("\n{change}\n{rsvp}\n"),
-                    format!(
-                        "<p style=\"margin:20px 0 0;font-size:14px\">{} <a href=\"{rsvp_e}\" style=\"color:#1d4ed8;word-break:break-all\">{rsvp_e}</a></p>",
-                        escape(change),
-                        rsvp_e = escape(&rsvp)
-                    ),
-                )
-            }
-            None => {
-                let change = tr!(lang, "mail-change-answer-invitation");
-                (
-                    format!("\n{change}\n"),
-                    format!(
-                        "<p style=\"margin:20px 0 0;font-size:14px\">{}</p>",
-                        escape(change)
-                    ),
-                )
-            }
-        };
+        let (change_text, change_html) = self.change_answer();
         let door = match (answer, &self.guest.checkin_code) {
             (Answer::Accepted, Some(code)) => Some(self.door_code(code)),
             _ => None,
@@ -473,6 +440,8 @@ impl GuestMail<'_> {
         self.with_unsubscribe(outgoing)
     }
 
+    /// Where the guest changes their answer: their link when this mail may carry it, else a
+    /// pointer to the invitation.
     fn change_answer(&self) -> (String, String) {
         let lang = self.lang();
         match self.rsvp() {
@@ -487,7 +456,16 @@ impl GuestMail<'_> {
                     ),
                 )
             }
-            None => (String::new(), String::new()),
+            None => {
+                let change = tr!(lang, "mail-change-answer-invitation");
+                (
+                    format!("\n{change}\n"),
+                    format!(
+                        "<p style=\"margin:20px 0 0;font-size:14px\">{}</p>",
+                        escape(change)
+                    ),
+                )
+            }
         }
     }
 
@@ -501,7 +479,8 @@ impl GuestMail<'_> {
         )
     }
 
-    /// RFC 8058 one-click unsubscribe headers, when the link is https (as in the invitation).
+    /// RFC 8058 one-click unsubscribe headers. One-click needs an https link: a local http setup
+    /// (the demo) leaves the headers out and keeps the link in the footer.
     fn with_unsubscribe(&self, mut outgoing: Outgoing) -> Outgoing {
         let unsubscribe = self.settings.unsubscribe_url(self.token);
         if unsubscribe.starts_with("https://") {

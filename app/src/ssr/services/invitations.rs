@@ -267,7 +267,7 @@ impl InvitationService {
                     message_id: new_message_id(settings, kind::INVITATION),
                     now,
                 };
-                let outgoing = mail.invitation(&token);
+                let outgoing = mail.invitation();
                 OutboxService::queue(
                     &txn,
                     kind::INVITATION,
