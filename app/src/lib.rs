@@ -13,7 +13,7 @@ pub mod public_paths;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -22,16 +22,27 @@ use leptos_router::{
 use crate::i18n::Lang;
 
 /// The HTML document around the app, rendered on the server only.
+///
+/// Guest pages (RSVP, unsubscribe) are forms and text: they work as plain HTML forms and load no
+/// WebAssembly at all, so a guest on a phone downloads the page and the stylesheet only (see
+/// docs/performance.md). Team pages load the app and hydrate.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = current_language();
+    let hydrates = !is_guest_request();
+    let scripts = hydrates.then(|| {
+        view! {
+            <AutoReload options=options.clone() />
+            <HydrationScripts options=options.clone() />
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang=lang.as_str()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -41,15 +52,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Whether the current request is for a guest page (rendered on the server only).
+fn is_guest_request() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|parts| public_paths::is_guest_path(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// The UI language of this request. On the server: for guest pages the guest's language
 /// (`pages::guest::guest_language`), for team pages the language cookie. In the browser: what the
 /// server wrote into `<html lang>`.
 pub fn current_language() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        let guest = use_context::<http::request::Parts>()
-            .is_some_and(|parts| public_paths::is_guest_path(parts.uri.path()));
-        if guest {
+        if is_guest_request() {
             pages::guest::guest_language(None)
         } else {
             crate::ssr::auth::request_language()
@@ -82,7 +104,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/tandem.css" />
         <Title formatter=|title: String| {
             if title.is_empty() { "Tandem".to_string() } else { format!("{title} · Tandem") }
         } />

@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 
 /// Path prefixes of the guest pages. Every guest URL carries a token after its prefix.
 /// Server functions for guests (answers posted from the RSVP page) live under `/api/guest/`, so the
-/// guest rate limits and `Referrer-Policy: no-referrer` cover them too.
+/// guest rate limits cover them too.
 pub const GUEST_PATH_PREFIXES: &[&str] = &[
     "/rsvp/",
     "/unsubscribe/",

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn, signOut } from "./helpers";
+import { hydrated, plainHtml, signIn, signOut } from "./helpers";
 import { allMail, clearMail, parsed, rawSource, waitForMail } from "./mail";
 
 // Marco Rossi: an English-speaking demo contact no other journey uses
@@ -56,7 +56,7 @@ test("an accepted guest's event moves by an hour: one update with a higher SEQUE
   const guestContext = await browser.newContext();
   const guest = await guestContext.newPage();
   await guest.goto(link);
-  await hydrated(guest);
+  await plainHtml(guest);
   await guest.getByRole("button", { name: "Yes, I will come" }).click();
   await expect(guest.getByText("You have accepted.")).toBeVisible();
   await expect(guest.getByRole("link", { name: "Google Calendar" })).toHaveAttribute(

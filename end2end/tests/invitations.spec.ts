@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn, signOut } from "./helpers";
+import { hydrated, plainHtml, wasmRequests, signIn, signOut } from "./helpers";
 import { clearMail, parsed, rawSource, waitForMail } from "./mail";
 
 // Tobias Lang: approved in the demo data, German, not touched by other journeys
@@ -70,8 +70,9 @@ test("marketing invites a selected guest; the email reaches a real SMTP server; 
   // the guest opens her personal link, without an account, in her language, and accepts
   const guestContext = await browser.newContext();
   const guest = await guestContext.newPage();
+  const wasm = wasmRequests(guest);
   await guest.goto(link);
-  await hydrated(guest);
+  await plainHtml(guest);
   await expect(guest.getByRole("heading", { name: "Logistics Leaders Dinner" })).toBeVisible();
   await expect(guest.getByText("Sam Sales lädt Sie ein")).toBeVisible();
   await expect(guest.getByText(note)).toBeVisible();
@@ -86,6 +87,8 @@ test("marketing invites a selected guest; the email reaches a real SMTP server; 
   const code = (await guest.locator(".door-code-text").textContent())!.trim();
   expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
   await expect(guest.getByRole("img", { name: `Einlass-Code ${code}` })).toBeVisible();
+  // her page was plain HTML all along: not one byte of WebAssembly
+  expect(wasm).toEqual([]);
   await guestContext.close();
 
   // her confirmation carries her acceptance for the calendar and the door code, as image and text

@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 
 use security::{SecurityPolicy, TrustedProxies};
 
+pub mod assets;
 pub mod cli;
 pub mod mailer;
 pub mod public;
@@ -303,11 +304,13 @@ pub fn router(
     security_policy: SecurityPolicy,
     mail: Arc<app::ssr::mail::MailSettings>,
 ) -> Router {
+    let hashed = assets::hashed_build(&settings.site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name("tandem")
         .site_root(settings.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashed)
         .build();
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -332,6 +335,7 @@ pub fn router(
                 move || {
                     provide_context(state.clone());
                     security::provide_request_nonce();
+                    app::ssr::auth::provide_session_cache();
                 }
             },
             {
@@ -348,6 +352,7 @@ pub fn router(
                 move || {
                     provide_context(state.clone());
                     security::provide_request_nonce();
+                    app::ssr::auth::provide_session_cache();
                 }
             },
             shell,
@@ -363,6 +368,8 @@ pub fn router(
         .route("/events/{id}/calendar.ics", get(event_calendar))
         .route("/feeds/{file}", get(calendar_feed))
         .route("/outbox/{id}/view", get(view_mail))
+        // the browser's files: precompressed, cached for a year when their names carry a hash
+        .nest_service("/pkg", assets::pkg_service(&settings.site_root, hashed))
         // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path
         .route(
             "/unsubscribe/{token}",
@@ -403,6 +410,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         move || {
             provide_context(state.clone());
             security::provide_request_nonce();
+            app::ssr::auth::provide_session_cache();
         },
         req,
     )

@@ -165,7 +165,6 @@ pub async fn security_headers(
     req.extensions_mut().insert(ClientAddr(client));
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let guest = is_guest_path(req.uri().path());
 
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
@@ -180,9 +179,13 @@ pub async fn security_headers(
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // `same-origin` everywhere: a personal link never reaches another site in a Referer (the
+    // video, Google Calendar), while a guest page's plain form post carries its Origin and
+    // Referer to us, which the Origin check and the no-JavaScript redirect back need (guest pages
+    // load no WebAssembly)
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static(if guest { "no-referrer" } else { "same-origin" }),
+        HeaderValue::from_static("same-origin"),
     );
     if policy.hsts {
         headers.insert(

@@ -120,7 +120,9 @@ pub async fn user_for_session(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(found) = session::Entity::find_by_id(hash_token(token))
+    // the session and its user in one query
+    let Some((found, user)) = session::Entity::find_by_id(hash_token(token))
+        .find_also_related(user::Entity)
         .one(db)
         .await?
     else {
@@ -144,7 +146,6 @@ pub async fn user_for_session(
             .exec(db)
             .await?;
     }
-    let user = user::Entity::find_by_id(found.user_id).one(db).await?;
     Ok(user
         .filter(|u| u.active)
         .and_then(|u| CurrentUser::from_model(&u)))
@@ -257,12 +258,39 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
-/// The signed-in user of the current request, if any.
+/// The session of one request, read once: a page's server functions all ask for the signed-in
+/// user, and during server rendering they share the request's context (`provide_session_cache`).
+#[derive(Clone, Default)]
+pub struct SessionCache(std::sync::Arc<tokio::sync::OnceCell<(String, Option<CurrentUser>)>>);
+
+/// Gives the current request its session cache; the server calls this wherever it provides the
+/// request's context (pages and server functions).
+pub fn provide_session_cache() {
+    provide_context(SessionCache::default());
+}
+
+/// The signed-in user of the current request, if any. Read from the database once per request
+/// (when the request has a `SessionCache`) and once per call otherwise.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = request_cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    user_for_session(&state()?.db, &token).await
+    let db = state()?.db;
+    let Some(cache) = use_context::<SessionCache>() else {
+        return user_for_session(&db, &token).await;
+    };
+    let (cached_for, user) = cache
+        .0
+        .get_or_try_init(|| async {
+            let user = user_for_session(&db, &token).await?;
+            Ok::<_, AppError>((token.clone(), user))
+        })
+        .await?;
+    if *cached_for == token {
+        Ok(user.clone())
+    } else {
+        user_for_session(&db, &token).await
+    }
 }
 
 /// The signed-in user, or 401.

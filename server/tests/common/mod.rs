@@ -289,3 +289,109 @@ print(json.dumps({
     );
     Some(serde_json::from_slice(&out.stdout).unwrap())
 }
+
+/// Every SQL statement the server ran while `recording` was on.
+#[derive(Clone, Default)]
+pub struct QueryLog {
+    recording: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    statements: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl QueryLog {
+    /// Runs `request` and returns the statements the server ran for it: the log starts once the
+    /// server has been quiet for a moment (work left over from earlier requests has finished) and
+    /// ends once it is quiet again after the answer (work the page started in the background
+    /// counts too).
+    pub async fn during<F: std::future::Future>(&self, request: F) -> (F::Output, Vec<String>) {
+        use std::sync::atomic::Ordering;
+        self.recording.store(true, Ordering::SeqCst);
+        self.quiet().await;
+        self.statements.lock().unwrap().clear();
+        let output = request.await;
+        self.quiet().await;
+        self.recording.store(false, Ordering::SeqCst);
+        let statements = std::mem::take(&mut *self.statements.lock().unwrap());
+        (output, statements)
+    }
+}
+
+impl QueryLog {
+    /// Waits until no statement has been logged for 300 ms.
+    async fn quiet(&self) {
+        let mut seen = usize::MAX;
+        loop {
+            let now = self.statements.lock().unwrap().len();
+            if now == seen {
+                return;
+            }
+            seen = now;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    }
+}
+
+/// The real router on a fresh SQLite file with demo data, whose database connection logs every
+/// statement into a `QueryLog`. No scheduler, housekeeping or mail worker runs, so what the log
+/// holds is what the requests did.
+pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+        site_root: dir.path().display().to_string(),
+        seed_demo: true,
+        public_url: None,
+        trusted_proxies: vec!["127.0.0.1".into()],
+        smtp_url: None,
+        mail_from: server::DEFAULT_MAIL_FROM.into(),
+        mail_organizer: None,
+        calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+    };
+    let mut db = app::ssr::db::connect(&settings.database_url).await.unwrap();
+    app::ssr::db::migrate(&db).await.unwrap();
+    app::ssr::seed::seed_if_empty(&db).await.unwrap();
+    let log = QueryLog::default();
+    {
+        let log = log.clone();
+        db.set_metric_callback(move |info| {
+            if log.recording.load(Ordering::SeqCst) {
+                log.statements
+                    .lock()
+                    .unwrap()
+                    .push(info.statement.sql.clone());
+            }
+        });
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let policy = server::security::SecurityPolicy {
+        trusted_proxies: server::security::TrustedProxies::parse(&settings.trusted_proxies)
+            .unwrap(),
+        hsts: false,
+        limits: Arc::new(server::security::RateLimits::default()),
+    };
+    let mail = Arc::new(server::mail_settings(&settings, addr).unwrap());
+    let router = server::router(
+        &settings,
+        db.clone(),
+        addr,
+        Arc::new(app::ssr::throttle::LoginThrottle::default()),
+        policy,
+        mail,
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    let app = TestApp {
+        base: format!("http://{addr}"),
+        db,
+        _dir: dir,
+    };
+    (app, log)
+}

@@ -1,0 +1,130 @@
+//! How many queries a page costs: the session is read once per page load, and the event page
+//! of an event with 2,000 guests asks the database no more often than that of an event with 20.
+mod common;
+
+use common::{open_event_with_approved_guests, spawn_counted_app};
+use reqwest::StatusCode;
+
+fn reads_of(statements: &[String], table: &str) -> usize {
+    let quoted = format!("FROM \"{table}\"");
+    statements.iter().filter(|s| s.contains(&quoted)).count()
+}
+
+/// The distinct statements, with every `IN (?, ?, …)` list written as one `IN (…)`.
+fn kinds(statements: &[String]) -> std::collections::BTreeSet<String> {
+    statements
+        .iter()
+        .map(|s| match s.find(" IN (?") {
+            Some(at) => {
+                let rest = &s[at..];
+                let close = rest.find(')').map_or(rest.len(), |i| i + 1);
+                format!("{} IN (…){}", &s[..at], &rest[close..])
+            }
+            None => s.clone(),
+        })
+        .collect()
+}
+
+/// The statements (shortened) one list has more or fewer times than the other.
+fn difference(a: &[String], b: &[String]) -> String {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<String, i32> = BTreeMap::new();
+    for s in a {
+        *counts.entry(s.chars().take(160).collect()).or_default() -= 1;
+    }
+    for s in b {
+        *counts.entry(s.chars().take(160).collect()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|(s, n)| format!("{n:+} × {s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_20() {
+    let (app, log) = spawn_counted_app().await;
+    let few = open_event_with_approved_guests(&app, 20).await;
+    let many = open_event_with_approved_guests(&app, 2000).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let page = |id: i32| {
+        let (marketing, base) = (marketing.clone(), app.base.clone());
+        async move {
+            let res = marketing
+                .get(format!("{base}/events/{id}"))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            (status, res.text().await.unwrap())
+        }
+    };
+    // once to warm up (a first page touches the session's last-seen time)
+    let _ = page(few).await;
+
+    let ((status, html), for_few) = log.during(page(few)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Guest 19 Example"),
+        "the small event's guests are listed"
+    );
+    let ((status, html), for_many) = log.during(page(many)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Guest 1999 Example"),
+        "the big event's guests are listed"
+    );
+
+    // the same statements, whatever the number of guests: lists of ids go into one `IN (…)`
+    assert_eq!(
+        kinds(&for_many),
+        kinds(&for_few),
+        "the page asks different things for 2,000 guests:\n{}",
+        difference(&for_few, &for_many)
+    );
+    // and a bounded number of them: a query per guest would make thousands. A section may be
+    // rendered twice on the server when a resource it awaits resolves late (Leptos re-runs the
+    // `Suspend`), so the count varies a little between runs (49 to 74 measured).
+    assert!(
+        for_many.len() <= 120,
+        "{} queries for one page:\n{}",
+        for_many.len(),
+        for_many.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_page_load_reads_the_session_once_however_many_server_functions_it_calls() {
+    let (app, log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 5).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let url = format!("{}/events/{event}", app.base);
+    let _ = marketing.get(&url).send().await.unwrap();
+
+    let (res, statements) = log
+        .during(async { marketing.get(&url).send().await.unwrap() })
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        reads_of(&statements, "sessions"),
+        1,
+        "the session is read once for the whole page:\n{}",
+        statements.join("\n")
+    );
+
+    // a server function called from the browser reads it once too
+    let (res, statements) = log
+        .during(async {
+            marketing
+                .post(format!("{}/api/me", app.base))
+                .header(reqwest::header::ORIGIN, &app.base)
+                .send()
+                .await
+                .unwrap()
+        })
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(reads_of(&statements, "sessions"), 1);
+}
