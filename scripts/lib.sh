@@ -66,6 +66,19 @@ ensure_node_deps() {
   fi
 }
 
+# wasm-opt from npm's binaryen: Debian's (v108) is too old for today's WebAssembly, and without
+# one on PATH cargo-leptos tries a download that fails here (see docs/performance.md)
+BINARYEN_DIR="$HOME/.cache/tandem/binaryen"
+ensure_wasm_opt() {
+  export PATH="$BINARYEN_DIR/node_modules/.bin:$PATH"
+  if ! wasm-opt --version 2>/dev/null | grep -q 'version 1[2-9][0-9]'; then
+    say "Installing wasm-opt (npm binaryen@132)"
+    mkdir -p "$BINARYEN_DIR"
+    npm install --prefix "$BINARYEN_DIR" --no-audit --no-fund --silent binaryen@132
+  fi
+}
+
+# The test build: debug server, debug WebAssembly, plain file names, in target/site.
 build_site() {
   say "Building Tandem (server + WebAssembly front end)"
   cargo leptos build
@@ -73,6 +86,19 @@ build_site() {
 
 server_binary() {
   echo "$CARGO_TARGET_DIR/debug/tandem"
+}
+
+# The optimised build the run command serves: release server, release WebAssembly through
+# wasm-opt, file names with a content hash, a .br and .gz copy of every file. Its own site folder,
+# so it never mixes with the test build's (a debug server cannot hydrate a release bundle).
+RELEASE_SITE=target/site-release
+build_release_site() {
+  say "Building Tandem, optimised (release server, WebAssembly through wasm-opt, hashed and precompressed files)"
+  LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT="$RELEASE_SITE" cargo leptos build --release --precompress
+}
+
+release_binary() {
+  echo "$CARGO_TARGET_DIR/release/tandem"
 }
 
 # Starts maildev (from end2end's packages) on SMTP port $1 and web port $2, waits until it answers,

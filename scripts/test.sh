@@ -30,5 +30,5 @@ build_site
 say "End-to-end tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)
 
-say "Mail benchmark smoke (20 invitations, debug build; the real run is scripts/bench-mail.sh)"
-BENCH_COUNT=20 bash scripts/bench-mail.sh --debug
+say "Benchmark smoke (one-second runs on the test build, 20 invitations; the real run is scripts/bench.sh)"
+BENCH_SMOKE=1 bash scripts/bench.sh

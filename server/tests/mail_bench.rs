@@ -161,4 +161,13 @@ async fn queue_and_deliver_invitations_next_to_a_plain_lettre_loop() {
         "  outbox (queue + deliver) / plain lettre one at a time:           {:.0} %",
         100.0 * loop_in.as_secs_f64() / delivered_in.as_secs_f64()
     );
+    // one machine-readable line for scripts/bench.sh
+    println!(
+        "BENCH_JSON {{\"count\": {count}, \"bytes\": {size}, \"queue_ms\": {:.0}, \"outbox_ms\": {:.0}, \"lettre_sequential_ms\": {:.0}, \"lettre_concurrent_ms\": {:.0}, \"concurrency\": {}}}",
+        queued_in.as_secs_f64() * 1000.0,
+        delivered_in.as_secs_f64() * 1000.0,
+        loop_in.as_secs_f64() * 1000.0,
+        parallel_in.as_secs_f64() * 1000.0,
+        server::mailer::CONCURRENCY
+    );
 }

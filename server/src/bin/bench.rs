@@ -1,0 +1,292 @@
+//! `tandem-bench`: what `scripts/bench.sh` needs besides the server and wrk.
+//!
+//! - `fixture`: an open event with N approved guests, invited (their invitations queued), and one
+//!   personal link per guest written to a file (the RSVP page and the RSVP POST are loaded with
+//!   them);
+//! - `bare`: a bare axum handler that answers every GET with the bytes of a file, the limit each
+//!   page and asset is compared with;
+//! - `insert`: raw sqlx single-row inserts into a table of their own in the same database, from
+//!   N concurrent tasks, the limit the RSVP POST is compared with.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
+use app::ssr::entities::{contact, guest, user};
+use app::ssr::services::{invitations::mint_token, EventService, InvitationService};
+use app::ssr::{auth::CurrentUser, db};
+use axum::http::{header, HeaderValue};
+use clap::{Parser, Subcommand};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+#[derive(Parser)]
+#[command(about = "Benchmark helpers for scripts/bench.sh")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Adds an open event with `guests` invited guests; prints its id, writes one personal link
+    /// token per line to `tokens`.
+    Fixture {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 2000)]
+        guests: usize,
+        #[arg(long)]
+        tokens: String,
+    },
+    /// Answers every GET with `body`'s bytes and the given headers.
+    Bare {
+        #[arg(long)]
+        addr: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        content_type: String,
+        #[arg(long)]
+        content_encoding: Option<String>,
+    },
+    /// Inserts single rows for `seconds` from `connections` tasks; prints rows per second.
+    Insert {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 50)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match Cli::parse().command {
+        Command::Fixture {
+            database_url,
+            guests,
+            tokens,
+        } => fixture(&database_url, guests, &tokens).await,
+        Command::Bare {
+            addr,
+            body,
+            content_type,
+            content_encoding,
+        } => bare(&addr, &body, &content_type, content_encoding.as_deref()).await,
+        Command::Insert {
+            database_url,
+            connections,
+            seconds,
+        } => insert(&database_url, connections, seconds).await,
+    }
+}
+
+async fn user_named(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+) -> Result<CurrentUser, Box<dyn std::error::Error>> {
+    let model = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or_else(|| format!("{email} is missing: start the server with --seed-demo first"))?;
+    CurrentUser::from_model(&model).ok_or_else(|| "inactive user".into())
+}
+
+async fn fixture(url: &str, n: usize, tokens_file: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let db = db::connect(url).await?;
+    db::migrate(&db).await?;
+    let marketing = user_named(&db, "marketing@demo.test").await?;
+    let sales = user_named(&db, "sales@demo.test").await?;
+    let plan = app::domain::EventInput {
+        title: format!("Benchmark Summit ({n} guests)"),
+        kind: "on_site".into(),
+        venue_name: "Hall 7".into(),
+        venue_address: "Main Street 1, Berlin".into(),
+        starts_at: "2031-05-04T18:00".into(),
+        ends_at: "2031-05-04T21:00".into(),
+        time_zone: "Europe/Berlin".into(),
+        capacity: (2 * n).to_string(),
+        language: "en".into(),
+        ..Default::default()
+    };
+    let event = EventService::create(&db, &marketing, &plan).await?;
+    EventService::change_status(&db, &marketing, event.id, EventStatus::Open).await?;
+    let now = chrono::Utc::now();
+    let tag = format!("bench{}", event.id);
+    let people: Vec<contact::ActiveModel> = (0..n)
+        .map(|i| contact::ActiveModel {
+            first_name: Set(format!("Guest {i}")),
+            last_name: Set("Benchmark".into()),
+            email: Set(format!("guest-{i}@{tag}.example")),
+            language: Set(if i % 2 == 0 { "en" } else { "de" }.into()),
+            owner_id: Set(Some(sales.id)),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in people.chunks(200) {
+        contact::Entity::insert_many(chunk.to_vec())
+            .exec(&db)
+            .await?;
+    }
+    let made = contact::Entity::find()
+        .filter(contact::Column::Email.like(format!("%@{tag}.example")))
+        .all(&db)
+        .await?;
+    let rows: Vec<guest::ActiveModel> = made
+        .iter()
+        .map(|c| guest::ActiveModel {
+            event_id: Set(event.id),
+            contact_id: Set(c.id),
+            nominated_by: Set(sales.id),
+            reason: Set("Key buyer".into()),
+            priority: Set(Priority::A),
+            personal_note: Set("Looking forward to seeing you!".into()),
+            state: Set(NominationState::Approved),
+            invitation: Set(InvitationState::NotSent),
+            answer: Set(Answer::None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        guest::Entity::insert_many(chunk.to_vec()).exec(&db).await?;
+    }
+    let settings = server::Settings {
+        addr: "127.0.0.1:3000".into(),
+        database_url: url.into(),
+        site_root: "target/site".into(),
+        seed_demo: false,
+        public_url: None,
+        trusted_proxies: vec![],
+        smtp_url: None,
+        mail_from: server::DEFAULT_MAIL_FROM.into(),
+        mail_organizer: None,
+        calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+    };
+    let mail = server::mail_settings(&settings, "127.0.0.1:3000".parse()?)?;
+    let sent = InvitationService::send(&db, &mail, &marketing, event.id, None).await?;
+    let invited = guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event.id))
+        .all(&db)
+        .await?;
+    let mut lines = String::new();
+    for g in &invited {
+        lines.push_str(&mint_token(&db, g.id, now).await?);
+        lines.push('\n');
+    }
+    std::fs::write(tokens_file, lines)?;
+    eprintln!(
+        "event {} with {} guests, {} invitations queued, {} links in {tokens_file}",
+        event.id,
+        invited.len(),
+        sent.queued,
+        invited.len()
+    );
+    println!("{}", event.id);
+    Ok(())
+}
+
+async fn bare(
+    addr: &str,
+    body: &str,
+    content_type: &str,
+    encoding: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let bytes = axum::body::Bytes::from(std::fs::read(body)?);
+    let content_type = HeaderValue::from_str(content_type)?;
+    let encoding = encoding.map(HeaderValue::from_str).transpose()?;
+    let handler = move || {
+        let (bytes, content_type, encoding) =
+            (bytes.clone(), content_type.clone(), encoding.clone());
+        async move {
+            let mut response = axum::response::Response::new(axum::body::Body::from(bytes));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, content_type);
+            if let Some(encoding) = encoding {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, encoding);
+            }
+            response
+        }
+    };
+    let router = axum::Router::new().fallback(axum::routing::get(handler));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, router).await?;
+    Ok(())
+}
+
+async fn insert(
+    url: &str,
+    connections: usize,
+    seconds: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // the same connection settings as the server (`db::connect`): WAL, busy timeout, pool size
+    let db = db::connect(url).await?;
+    let sqlite = url.starts_with("sqlite:");
+    let create = if sqlite {
+        "CREATE TABLE IF NOT EXISTS bench_answers (id INTEGER PRIMARY KEY AUTOINCREMENT, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL)"
+    } else {
+        "CREATE TABLE IF NOT EXISTS bench_answers (id SERIAL PRIMARY KEY, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)"
+    };
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared(create).await?;
+    let done = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..connections {
+        let (done, failed, db) = (done.clone(), failed.clone(), db.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0i64;
+            while Instant::now() < until {
+                i += 1;
+                let result = if sqlite {
+                    let pool = db.get_sqlite_connection_pool();
+                    sea_orm::sqlx::query(
+                        "INSERT INTO bench_answers (guest_id, answer, at) VALUES (?, ?, ?)",
+                    )
+                    .bind(worker as i64 * 1_000_000 + i)
+                    .bind("accepted")
+                    .bind(chrono::Utc::now().to_rfc3339())
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+                } else {
+                    let pool = db.get_postgres_connection_pool();
+                    sea_orm::sqlx::query(
+                        "INSERT INTO bench_answers (guest_id, answer, at) VALUES ($1, $2, $3)",
+                    )
+                    .bind((worker as i64 * 1_000_000 + i) as i32)
+                    .bind("accepted")
+                    .bind(chrono::Utc::now())
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+                };
+                match result {
+                    Ok(()) => done.fetch_add(1, Ordering::Relaxed),
+                    Err(_) => failed.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let rows = done.load(Ordering::Relaxed);
+    db.execute_unprepared("DROP TABLE bench_answers").await?;
+    println!(
+        "{{\"rows\": {rows}, \"failed\": {}, \"seconds\": {elapsed:.2}, \"per_second\": {:.0}}}",
+        failed.load(Ordering::Relaxed),
+        rows as f64 / elapsed
+    );
+    Ok(())
+}
