@@ -101,3 +101,32 @@ test("a goal's progress bar and a task on the owner's home page", async ({ page 
   await task.getByRole("button", { name: "Mark done: Confirm the catering" }).click();
   await expect(page.locator("#my-tasks")).toHaveCount(0);
 });
+
+test("marketing filters the guest list and the server sends only the rows that match", async ({ page }) => {
+  await signIn(page, "marketing@demo.test");
+  await page.getByRole("link", { name: "All" }).click();
+  await page.locator("a.row-link", { hasText: "Logistics Leaders Dinner" }).click();
+  await hydrated(page);
+  const filters = page.getByRole("group", { name: "Filter the guest list" });
+  const rows = page.locator("table.guest-table tbody tr");
+  const all = await rows.count();
+  expect(all).toBeGreaterThan(1);
+
+  const answer = page.waitForResponse((r) => r.url().endsWith("/api/get_guest_list"));
+  await filters.getByLabel("State").selectOption({ label: "Approved" });
+  expect((await answer).ok()).toBe(true);
+  await expect(rows.first().locator("td[data-label=State]")).toContainText("Approved");
+  const approved = await rows.count();
+  expect(approved).toBeLessThan(all);
+  for (let i = 0; i < approved; i++) {
+    await expect(rows.nth(i).locator("td[data-label=State]")).toContainText("Approved");
+  }
+  await expect(filters).toContainText(`${approved} of ${all}`);
+
+  await filters.getByLabel("State").selectOption({ label: "Withdrawn" });
+  await expect(page.getByText("No guest matches these filters.")).toBeVisible();
+  await expect(rows).toHaveCount(0);
+
+  await filters.getByLabel("State").selectOption({ label: "Any" });
+  await expect(rows).toHaveCount(all);
+});

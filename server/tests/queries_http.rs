@@ -72,9 +72,15 @@ async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_2
     );
     let ((status, html), for_many) = log.during(page(many)).await;
     assert_eq!(status, StatusCode::OK);
+    // the first page of rows, and a link to the next
     assert!(
-        html.contains("Guest 1999 Example"),
-        "the big event's guests are listed"
+        html.contains("Guest 99 Example"),
+        "the big event's first guests are listed"
+    );
+    assert!(!html.contains("Guest 100 Example"), "a page holds 100 rows");
+    assert!(
+        html.contains("href=\"?guests=200#guests\""),
+        "a link shows 100 more"
     );
 
     // the same statements, whatever the number of guests: lists of ids go into one `IN (…)`
@@ -127,4 +133,49 @@ async fn a_page_load_reads_the_session_once_however_many_server_functions_it_cal
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(reads_of(&statements, "sessions"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_guest_list_is_filtered_and_cut_on_the_server() {
+    let (app, _log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 250).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let list = |form: Vec<(&'static str, String)>| {
+        let (marketing, base) = (marketing.clone(), app.base.clone());
+        async move {
+            let res = marketing
+                .post(format!("{base}/api/get_guest_list"))
+                .header(reqwest::header::ORIGIN, &base)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    // without a filter (as older callers send it): the first 100 of 250
+    let first = list(vec![("event_id", event.to_string())]).await;
+    assert_eq!(first["rows"].as_array().unwrap().len(), 100);
+    assert_eq!(first["total"], 250);
+    assert_eq!(first["matching"], 250);
+    assert_eq!(first["approved"], 250, "counts are over every guest");
+    assert_eq!(first["rep_options"][0][1], "Sam Sales");
+
+    let more = list(vec![
+        ("event_id", event.to_string()),
+        ("filter[limit]", "300".into()),
+    ])
+    .await;
+    assert_eq!(more["rows"].as_array().unwrap().len(), 250);
+
+    // nobody is priority B: nothing matches, and the counts say so
+    let none = list(vec![
+        ("event_id", event.to_string()),
+        ("filter[priority]", "B".into()),
+    ])
+    .await;
+    assert_eq!(none["rows"].as_array().unwrap().len(), 0);
+    assert_eq!(none["matching"], 0);
+    assert_eq!(none["total"], 250);
 }

@@ -102,6 +102,37 @@ pub struct EventForm {
 
 use crate::domain::{GoalMetric, NominationState, Priority, Team};
 
+/// How many guest rows the event page shows at first, and adds with "show more".
+pub const GUEST_PAGE: u32 = 100;
+
+/// Which guests the event page's table shows: the filters (empty = any) and how many rows. The
+/// server filters and cuts, so an event of 2,000 guests sends a page of rows, not 2,000.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestFilter {
+    /// the nominating rep's user id
+    #[serde(default)]
+    pub rep: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub account: String,
+    /// rows to send; 0 means `GUEST_PAGE`
+    #[serde(default)]
+    pub limit: u32,
+}
+
+impl GuestFilter {
+    /// The number of rows to send: `GUEST_PAGE` unless more were asked for, at most 10,000.
+    pub fn rows(&self) -> usize {
+        match self.limit {
+            0 => GUEST_PAGE as usize,
+            n => n.min(10_000) as usize,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuestRow {
     pub id: i32,
@@ -153,7 +184,16 @@ pub struct GuestListDto {
     pub event_id: i32,
     pub capacity: u32,
     pub approved: u32,
+    /// the rows the filter matches, at most `GuestFilter::limit` of them
     pub rows: Vec<GuestRow>,
+    /// all guests of the event, and those the filter matches
+    pub total: u32,
+    pub matching: u32,
+    /// how many rows were asked for (`rows` holds fewer when fewer match)
+    pub limit: u32,
+    /// the filter's choices, from every guest: reps who nominated (id, name) and accounts
+    pub rep_options: Vec<(i32, String)>,
+    pub account_options: Vec<String>,
     pub quotas: Vec<QuotaRow>,
     /// the signed-in rep's own quota
     pub my_quota: Option<QuotaRow>,

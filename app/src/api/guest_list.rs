@@ -1,12 +1,16 @@
 //! Guest list: quotas, nominations and decisions.
 use leptos::prelude::*;
 
-use crate::api::dto::{GuestListDto, QuotaRow};
+use crate::api::dto::{GuestFilter, GuestListDto, QuotaRow};
 use crate::domain::{InlineContactInput, NominationInput};
 use crate::error::AppError;
 
+/// The event's guest list; `filter` (optional) picks and cuts the rows (see `GuestFilter`).
 #[server(prefix = "/api", endpoint = "get_guest_list")]
-pub async fn get_guest_list(event_id: i32) -> Result<GuestListDto, AppError> {
+pub async fn get_guest_list(
+    event_id: i32,
+    #[server(default)] filter: GuestFilter,
+) -> Result<GuestListDto, AppError> {
     use crate::ssr::{auth::*, present, services::GuestListService};
     crate::api::finish(
         async {
@@ -17,6 +21,7 @@ pub async fn get_guest_list(event_id: i32) -> Result<GuestListDto, AppError> {
                 &record,
                 &user,
                 chrono::Utc::now(),
+                &filter,
             ))
         }
         .await,

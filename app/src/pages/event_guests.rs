@@ -3,7 +3,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
-use crate::api::dto::{GuestListDto, GuestRow};
+use crate::api::dto::{GuestFilter, GuestListDto, GuestRow, GUEST_PAGE};
 use crate::api::guest_list::{
     get_guest_list, DecideNominations, Nominate, SetQuota, UpdateNomination, WithdrawNomination,
 };
@@ -38,6 +38,17 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     let touch = ServerAction::<SetPersonalTouch>::new();
     let record = ServerAction::<RecordAnswer>::new();
     let send = ServerAction::<SendInvitations>::new();
+    // the filters live here, above the table the list redraws; how many rows: `?guests=N` (a
+    // link, so "show more" works without JavaScript too)
+    let filters = GuestFilters::default();
+    let query = leptos_router::hooks::use_query_map();
+    let limit = move || {
+        query
+            .read()
+            .get("guests")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(GUEST_PAGE)
+    };
     let list = Resource::new(
         move || {
             (
@@ -51,11 +62,13 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                     record.version().get(),
                     send.version().get(),
                 ),
+                filters.chosen(limit()),
             )
         },
-        move |_| get_guest_list(event_id),
+        move |(.., filter)| get_guest_list(event_id, filter),
     );
     let actions = GuestActions {
+        filters,
         set_quota,
         nominate,
         update,
@@ -67,7 +80,8 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
     };
     view! {
         <section class="card" id="guests">
-            <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
+            // a Transition: while a filter fetches the list again, the old list stays
+            <Transition fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(dto) => {
@@ -81,7 +95,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                         Err(err) => view! { <p class="form-error">{general_error(lang, &err)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -162,8 +176,30 @@ fn DeliveryProgress(p: InvitationDelivery) -> impl IntoView {
     }
 }
 
+/// The guest table's filters (empty = any), kept while the list is fetched again.
+#[derive(Clone, Copy, Default)]
+struct GuestFilters {
+    rep: RwSignal<String>,
+    priority: RwSignal<String>,
+    state: RwSignal<String>,
+    account: RwSignal<String>,
+}
+
+impl GuestFilters {
+    fn chosen(&self, limit: u32) -> GuestFilter {
+        GuestFilter {
+            rep: self.rep.get(),
+            priority: self.priority.get(),
+            state: self.state.get(),
+            account: self.account.get(),
+            limit,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct GuestActions {
+    filters: GuestFilters,
     set_quota: ServerAction<SetQuota>,
     nominate: ServerAction<Nominate>,
     update: ServerAction<UpdateNomination>,
@@ -185,7 +221,7 @@ fn GuestListView(dto: GuestListDto, actions: GuestActions) -> impl IntoView {
     let d = dto.get_value();
     view! {
         <div class="section-head">
-            <h2>{tr!(lang, "guests-title")} <span class="count">{d.rows.len()}</span></h2>
+            <h2>{tr!(lang, "guests-title")} <span class="count">{d.total}</span></h2>
             <div class="capacity" class:over=over>
                 <span>
                     {format!("{} {} / {} {}", d.approved, tr!(lang, "guests-approved-of"), d.capacity, tr!(lang, "event-seats"))}
@@ -389,10 +425,6 @@ fn blocked_text(lang: Lang, why: &NominationBlock) -> String {
 fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl IntoView {
     let lang = use_lang();
     let d = dto.get_value();
-    let rep_filter = RwSignal::new(String::new());
-    let priority_filter = RwSignal::new(String::new());
-    let state_filter = RwSignal::new(String::new());
-    let account_filter = RwSignal::new(String::new());
     let selected = RwSignal::new(HashSet::<i32>::new());
     let bulk_reason = RwSignal::new(String::new());
     let decide = actions.decide;
@@ -421,41 +453,17 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
         }
     });
 
+    // the server filtered and cut the rows (`GuestFilter`); the table shows what came
     let rows = StoredValue::new(d.rows.clone());
-    let visible = move || {
-        rows.get_value()
-            .into_iter()
-            .filter(|r| {
-                let rep = rep_filter.get();
-                let pri = priority_filter.get();
-                let st = state_filter.get();
-                let acc = account_filter.get();
-                (rep.is_empty() || r.rep_id.to_string() == rep)
-                    && (pri.is_empty() || r.priority.as_str() == pri)
-                    && (st.is_empty() || r.state.as_str() == st)
-                    && (acc.is_empty() || r.account_name.as_deref().unwrap_or("") == acc)
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut reps: Vec<(i32, String)> = d
-        .rows
-        .iter()
-        .map(|r| (r.rep_id, r.rep_name.clone()))
-        .collect();
-    reps.sort();
-    reps.dedup();
-    let mut accounts: Vec<String> = d
-        .rows
-        .iter()
-        .filter_map(|r| r.account_name.clone())
-        .collect();
-    accounts.sort();
-    accounts.dedup();
-    let total = d.rows.len();
+    let visible = move || rows.get_value();
+    let reps = d.rep_options.clone();
+    let accounts = d.account_options.clone();
+    let filters = actions.filters;
+    let (shown, matching, total, limit) = (d.rows.len() as u32, d.matching, d.total, d.limit);
     let can_decide = d.can_decide;
     let event_id = d.event_id;
 
-    if d.rows.is_empty() {
+    if d.total == 0 {
         let key = if d.can_nominate {
             k!("guests-empty-rep")
         } else {
@@ -487,38 +495,47 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
         <div class="guest-filters" role="group" aria-label=tr!(lang, "guests-filters")>
             <label>
                 {tr!(lang, "guests-rep")}
-                <select on:change=move |ev| rep_filter.set(event_target_value(&ev))>
+                <select on:change=move |ev| filters.rep.set(event_target_value(&ev))>
                     <option value="">{tr!(lang, "guests-any")}</option>
-                    {reps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {reps.into_iter().map(|(id, name)| {
+                        let chosen = filters.rep.get_untracked() == id.to_string();
+                        view! { <option value=id selected=chosen>{name}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <label>
                 {tr!(lang, "guests-priority")}
-                <select on:change=move |ev| priority_filter.set(event_target_value(&ev))>
+                <select on:change=move |ev| filters.priority.set(event_target_value(&ev))>
                     <option value="">{tr!(lang, "guests-any")}</option>
-                    <option value="A">"A"</option>
-                    <option value="B">"B"</option>
+                    <option value="A" selected=filters.priority.get_untracked() == "A">"A"</option>
+                    <option value="B" selected=filters.priority.get_untracked() == "B">"B"</option>
                 </select>
             </label>
             <label>
                 {tr!(lang, "guests-account")}
-                <select on:change=move |ev| account_filter.set(event_target_value(&ev))>
+                <select on:change=move |ev| filters.account.set(event_target_value(&ev))>
                     <option value="">{tr!(lang, "guests-any")}</option>
-                    {accounts.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()}
+                    {accounts.into_iter().map(|a| {
+                        let chosen = filters.account.get_untracked() == a;
+                        view! { <option value=a.clone() selected=chosen>{a.clone()}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <label>
                 {tr!(lang, "guests-state")}
-                <select on:change=move |ev| state_filter.set(event_target_value(&ev))>
+                <select on:change=move |ev| filters.state.set(event_target_value(&ev))>
                     <option value="">{tr!(lang, "guests-any")}</option>
                     {NominationState::ALL
                         .iter()
-                        .map(|s| view! { <option value=s.as_str()>{t(lang, nomination_key(*s))}</option> })
+                        .map(|s| {
+                            let chosen = filters.state.get_untracked() == s.as_str();
+                            view! { <option value=s.as_str() selected=chosen>{t(lang, nomination_key(*s))}</option> }
+                        })
                         .collect_view()}
                 </select>
             </label>
             <span class="muted small">
-                {move || format!("{} {} {}", visible().len(), tr!(lang, "guests-of"), total)}
+                {format!("{} {} {}", matching, tr!(lang, "guests-of"), total)}
             </span>
         </div>
         {can_decide.then(|| view! {
@@ -568,6 +585,16 @@ fn GuestTable(dto: StoredValue<GuestListDto>, actions: GuestActions) -> impl Int
                 </tbody>
             </table>
         </div>
+        {(matching == 0).then(|| view! { <p class="muted">{tr!(lang, "guests-none-match")}</p> })}
+        {(shown < matching).then(|| view! {
+            <p class="show-more">
+                {tr!(lang, "guests-showing", shown = shown, matching = matching)}
+                " "
+                <a href=format!("?guests={}#guests", limit + GUEST_PAGE)>
+                    {tr!(lang, "guests-show-more", more = GUEST_PAGE.min(matching - shown))}
+                </a>
+            </p>
+        })}
     }
     .into_any()
 }

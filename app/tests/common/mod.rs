@@ -223,6 +223,7 @@ pub mod shown {
             &record,
             actor,
             now,
+            &Default::default(),
         ))
     }
 

@@ -1,7 +1,7 @@
 //! The guest list as the event page shows it, and a rep's decisions as the home page shows them.
 use chrono::{DateTime, Utc};
 
-use crate::api::dto::{ContactOption, DecisionRow, GuestListDto, GuestRow, QuotaRow};
+use crate::api::dto::{ContactOption, DecisionRow, GuestFilter, GuestListDto, GuestRow, QuotaRow};
 use crate::domain::{nomination_refusal, NominationBlock, NominationState, Nominee, Role};
 use crate::i18n::{format_instant, Lang};
 use crate::ssr::auth::CurrentUser;
@@ -12,11 +12,14 @@ fn contact_name(c: &contact::Model) -> String {
     format!("{} {}", c.first_name, c.last_name)
 }
 
+/// The guest list as `actor` sees it; the rows are those `filter` matches, at most
+/// `filter.rows()` of them (the counts, quotas and the filter's choices are over every guest).
 pub fn guest_list(
     lang: Lang,
     record: &GuestListRecord,
     actor: &CurrentUser,
     now: DateTime<Utc>,
+    filter: &GuestFilter,
 ) -> GuestListDto {
     let event = &record.event;
     let guests = &record.guests;
@@ -44,8 +47,42 @@ pub fn guest_list(
             used: used(rep.id),
         })
         .collect();
-    let rows: Vec<GuestRow> = guests
+    let account_of = |g: &crate::ssr::entities::guest::Model| {
+        record
+            .contacts
+            .get(&g.contact_id)
+            .and_then(|c| c.account_id)
+            .and_then(|id| record.accounts.get(&id))
+    };
+    // every guest with a contact (a guest whose contact is gone is not listed)
+    let listed: Vec<&crate::ssr::entities::guest::Model> = guests
         .iter()
+        .filter(|g| record.contacts.contains_key(&g.contact_id))
+        .collect();
+    let mut rep_options: Vec<(i32, String)> = listed
+        .iter()
+        .map(|g| (g.nominated_by, name_of(g.nominated_by)))
+        .collect();
+    rep_options.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    rep_options.dedup();
+    let mut account_options: Vec<String> = listed
+        .iter()
+        .filter_map(|g| account_of(g).cloned())
+        .collect();
+    account_options.sort();
+    account_options.dedup();
+    let matches = |g: &crate::ssr::entities::guest::Model| {
+        (filter.rep.is_empty() || g.nominated_by.to_string() == filter.rep)
+            && (filter.priority.is_empty() || g.priority.as_str() == filter.priority)
+            && (filter.state.is_empty() || g.state.as_str() == filter.state)
+            && (filter.account.is_empty()
+                || account_of(g).map(String::as_str).unwrap_or("") == filter.account)
+    };
+    let matching: Vec<&crate::ssr::entities::guest::Model> =
+        listed.iter().copied().filter(|g| matches(g)).collect();
+    let rows: Vec<GuestRow> = matching
+        .iter()
+        .take(filter.rows())
         .filter_map(|g| {
             let person = record.contacts.get(&g.contact_id)?;
             Some(GuestRow {
@@ -101,9 +138,9 @@ pub fn guest_list(
             })
         })
         .collect();
-    let approved = rows
+    let approved = listed
         .iter()
-        .filter(|r| r.state == NominationState::Approved)
+        .filter(|g| g.state == NominationState::Approved)
         .count() as u32;
 
     let is_rep = actor.role == Role::Sales;
@@ -161,6 +198,11 @@ pub fn guest_list(
         capacity: event.capacity.max(0) as u32,
         approved,
         rows,
+        total: listed.len() as u32,
+        matching: matching.len() as u32,
+        limit: filter.rows() as u32,
+        rep_options,
+        account_options,
         quotas,
         my_quota,
         my_contacts: options.into_iter().map(|(_, o)| o).collect(),
