@@ -25,15 +25,21 @@ use crate::i18n::Lang;
 ///
 /// Guest pages (RSVP, unsubscribe) are forms and text: they work as plain HTML forms and load no
 /// WebAssembly at all, so a guest on a phone downloads the page and the stylesheet only (see
-/// docs/performance.md). Team pages load the app and hydrate.
+/// docs/performance.md). The door page loads the door's own small program. Team pages load the
+/// app and hydrate.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = current_language();
-    let hydrates = !is_guest_request();
+    let door = is_door_request();
+    let hydrates = !is_guest_request() && !door;
     let scripts = hydrates.then(|| {
         view! {
             <AutoReload options=options.clone() />
             <HydrationScripts options=options.clone() />
         }
+    });
+    // the door page runs the door's own small program instead of the team app (see `app/door`)
+    let door_script = door.then(door_script).flatten().map(|src| {
+        view! { <script type="module" src=src></script> }
     });
     view! {
         <!DOCTYPE html>
@@ -45,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:," />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 {scripts}
+                {door_script}
                 <MetaTags />
             </head>
             <body>
@@ -64,6 +71,32 @@ fn is_guest_request() -> bool {
     #[cfg(not(feature = "ssr"))]
     {
         false
+    }
+}
+
+/// Whether the current request is for a door page (rendered on the server, run by the door's
+/// own program rather than hydrated).
+fn is_door_request() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|parts| public_paths::is_door_path(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// Where the door's program starts (`/pkg/door-<hash>/boot.js`), when it was built.
+fn door_script() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<ssr::state::AppState>().and_then(|s| s.door_script.clone())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -129,6 +162,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/events/:id")
                         view=pages::event::EventPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/events/:id/door")
+                        view=pages::door::DoorPage
                         ssr=SsrMode::Async
                     />
                     <Route

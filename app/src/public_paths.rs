@@ -24,6 +24,14 @@ pub fn is_guest_path(path: &str) -> bool {
         .any(|prefix| path.starts_with(prefix))
 }
 
+/// Whether `path` is an event's door page (`/events/{id}/door`): a team page that the door's own
+/// small program runs instead of the team app.
+pub fn is_door_path(path: &str) -> bool {
+    path.strip_prefix("/events/")
+        .and_then(|rest| rest.strip_suffix("/door"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The language of a guest page. The first that names a language we speak wins: the contact's own
 /// language (when the page knows the contact), the `?lang=` parameter, the browser's
 /// `Accept-Language` (in order of its q-values), and English.
@@ -74,6 +82,16 @@ pub fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn door_pages_are_told_apart_from_other_event_pages() {
+        assert!(is_door_path("/events/12/door"));
+        assert!(!is_door_path("/events/12"));
+        assert!(!is_door_path("/events/12/edit"));
+        assert!(!is_door_path("/events//door"));
+        assert!(!is_door_path("/events/x/door"));
+        assert!(!is_door_path("/events/12/door/list"));
+    }
 
     #[test]
     fn guest_paths_are_told_apart_from_team_paths() {

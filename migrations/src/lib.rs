@@ -14,6 +14,7 @@ mod m20261127_000010_checkin_code;
 mod m20261127_000011_calendar_feed;
 mod m20261127_000012_calendar_updates;
 mod m20261127_000013_reminders;
+mod m20261128_000014_door;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_calendar_feed::Migration),
             Box::new(m20261127_000012_calendar_updates::Migration),
             Box::new(m20261127_000013_reminders::Migration),
+            Box::new(m20261128_000014_door::Migration),
         ]
     }
 }

@@ -26,6 +26,19 @@ pub fn hashed_build(site_root: &str) -> bool {
     beside_binary && !pkg_dir(site_root).join("tandem.js").is_file()
 }
 
+/// The door page's program, `/pkg/door-<hash>/boot.js`, when `scripts/lib.sh` built it into this
+/// site (`build_door`). The folder's name carries a hash of its files, so it may be cached for a
+/// year like the hashed app files; with several (an older build left behind) the newest counts.
+pub fn door_script(site_root: &str) -> Option<String> {
+    let entries = std::fs::read_dir(pkg_dir(site_root)).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("door-"))
+        .filter(|e| e.path().join("boot.js").is_file())
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| format!("/pkg/{}/boot.js", e.file_name().to_string_lossy()))
+}
+
 fn pkg_dir(site_root: &str) -> PathBuf {
     Path::new(site_root).join("pkg")
 }
@@ -43,6 +56,20 @@ pub fn pkg_service(site_root: &str, hashed: bool) -> SetResponseHeader<ServeDir,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_door_program_is_found_by_its_hashed_folder() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path().to_str().unwrap();
+        assert_eq!(door_script(root), None, "no pkg folder");
+        std::fs::create_dir_all(site.path().join("pkg/door-1a2b3c")).unwrap();
+        assert_eq!(door_script(root), None, "no boot.js yet");
+        std::fs::write(site.path().join("pkg/door-1a2b3c/boot.js"), "").unwrap();
+        assert_eq!(
+            door_script(root).as_deref(),
+            Some("/pkg/door-1a2b3c/boot.js")
+        );
+    }
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;

@@ -29,6 +29,7 @@ use security::{SecurityPolicy, TrustedProxies};
 
 pub mod assets;
 pub mod cli;
+pub mod door;
 pub mod mailer;
 pub mod public;
 pub mod render_retry;
@@ -289,6 +290,7 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+    door::stop_live_streams();
 }
 
 #[derive(Clone)]
@@ -318,6 +320,7 @@ pub fn router(
         throttle,
         secure_cookies: is_https(settings),
         mail,
+        door_script: assets::door_script(&settings.site_root),
     };
     let policy = OriginPolicy {
         public_origin: settings
@@ -368,6 +371,9 @@ pub fn router(
         .route("/events/{id}/calendar.ics", get(event_calendar))
         .route("/feeds/{file}", get(calendar_feed))
         .route("/outbox/{id}/view", get(view_mail))
+        .route("/events/{id}/door/list", get(door::list))
+        .route("/events/{id}/door/live", get(door::live))
+        .route("/events/{id}/door/ops", post(door::operate))
         // the browser's files: precompressed, cached for a year when their names carry a hash
         .nest_service("/pkg", assets::pkg_service(&settings.site_root, hashed))
         // RFC 8058 one-click unsubscribe; the page for people is the guest route of the same path

@@ -1,6 +1,7 @@
 //! Server functions: a few lines each — who asks, parse the input, call a service, return a DTO.
 pub mod auth;
 pub mod directory;
+pub mod door;
 pub mod dto;
 pub mod events;
 pub mod guest_list;

@@ -122,6 +122,12 @@ fn EventView(
                     </p>
                 </div>
                 <div class="event-actions">
+                    // a full page load: the door page runs its own small program, not this app
+                    {(detail.status == EventStatus::Open).then(|| view! {
+                        <a class="button button-primary" href=format!("/events/{id}/door") rel="external">
+                            {tr!(lang, "door-open-link")}
+                        </a>
+                    })}
                     <a class="button" href=format!("/events/{id}/calendar.ics") download="" rel="external">
                         {tr!(lang, "calendar-add")}
                     </a>

@@ -1,6 +1,7 @@
 //! One module per page; each page component's name ends in `Page`.
 pub mod accounts;
 pub mod contacts;
+pub mod door;
 pub mod errors;
 pub mod event;
 pub mod event_form;

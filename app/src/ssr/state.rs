@@ -16,4 +16,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Sender, organiser and the public origin for links in mail.
     pub mail: Arc<crate::ssr::mail::MailSettings>,
+    /// Where the door page's program starts (`/pkg/door-<hash>/boot.js`), when it was built
+    pub door_script: Option<String>,
 }

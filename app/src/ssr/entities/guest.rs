@@ -39,6 +39,10 @@ pub struct Model {
     pub waitlist_position: Option<i32>,
     /// the door code of an accepted guest (see `domain::checkin`), unique across events
     pub checkin_code: Option<String>,
+    /// the team member who checked the guest in at the door
+    pub checked_in_by: Option<i32>,
+    /// registered at the door without an invitation, credited to the rep in `nominated_by`
+    pub walk_in: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod comment;
 pub mod contact;
 pub mod contact_activity;
+pub mod door_log;
 pub mod event;
 pub mod goal;
 pub mod guest;

@@ -2,6 +2,7 @@
 //! and checks both the role and the object before it writes anything.
 pub mod calendars;
 pub mod directory;
+pub mod door;
 pub mod events;
 pub mod guest_list;
 pub mod invitations;
@@ -14,6 +15,7 @@ pub mod users;
 
 pub use calendars::CalendarService;
 pub use directory::{AccountService, ConsentService, ContactService, ImportService};
+pub use door::DoorService;
 pub use events::EventService;
 pub use guest_list::GuestListService;
 pub use invitations::InvitationService;
