@@ -97,6 +97,50 @@ build_release_site() {
   LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT="$RELEASE_SITE" cargo leptos build --release --precompress
 }
 
+# The door page's program (app/door): its own small WebAssembly file, built with the release
+# profile in every build (it is small and compiles in about a minute), through wasm-opt, into <site>/pkg/door-<hash>/ with a .br and .gz copy of each file. The server finds
+# the newest such folder at start (server/src/assets.rs, door_script).
+DOOR_BUDGET_GZIP_BYTES=$((350 * 1024))
+build_door() {
+  local site="$1" tmp hash wasm
+  ensure_wasm_opt
+  say "Building the door program (app/door, WebAssembly of its own)"
+  cargo build -p door --lib --target wasm32-unknown-unknown --profile wasm-release
+  tmp="$(mktemp -d)"
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name door \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/door.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$tmp/door_bg.wasm" -o "$tmp/door_bg.wasm"
+  printf "import init from './door.js';\ninit();\n" >"$tmp/boot.js"
+  hash="$(cat "$tmp/boot.js" "$tmp/door.js" "$tmp/door_bg.wasm" | sha256sum | cut -c1-16)"
+  node -e '
+    const fs = require("fs"), z = require("zlib");
+    for (const f of process.argv.slice(1)) {
+      const raw = fs.readFileSync(f);
+      fs.writeFileSync(f + ".gz", z.gzipSync(raw, { level: 9 }));
+      fs.writeFileSync(f + ".br", z.brotliCompressSync(raw, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    }' "$tmp/boot.js" "$tmp/door.js" "$tmp/door_bg.wasm"
+  mkdir -p "$site/pkg"
+  rm -rf "$site"/pkg/door-*
+  mv "$tmp" "$site/pkg/door-$hash"
+  chmod 755 "$site/pkg/door-$hash"
+  wasm="$site/pkg/door-$hash/door_bg.wasm"
+  echo "door program: $(stat -c %s "$wasm") B wasm, $(stat -c %s "$wasm.gz") B gzip, $(stat -c %s "$wasm.br") B brotli"
+}
+
+# The door's budget (issue 9: a door device loads at most 350 KB of gzipped WebAssembly).
+check_door_budget() {
+  local site="$1" wasm size
+  wasm="$(ls "$site"/pkg/door-*/door_bg.wasm.gz)"
+  size="$(stat -c %s "$wasm")"
+  if [ "$size" -gt "$DOOR_BUDGET_GZIP_BYTES" ]; then
+    echo "The door's WebAssembly is $size B gzipped, over its budget of $DOOR_BUDGET_GZIP_BYTES B" >&2
+    return 1
+  fi
+  echo "door budget: $size of $DOOR_BUDGET_GZIP_BYTES B gzipped"
+}
+
 release_binary() {
   echo "$CARGO_TARGET_DIR/release/tandem"
 }

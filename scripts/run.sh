@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_rust_tools
 ensure_wasm_opt
 build_release_site
+build_door "$RELEASE_SITE"
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://tandem.db?mode=rwc}"
 say "Starting Tandem"

@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_rust_tools
+ensure_wasm_opt
 ensure_browser
 ensure_node_deps
 ensure_mail_checkers
@@ -26,6 +27,8 @@ say "Unit, service and HTTP tests"
 cargo test --workspace
 
 build_site
+build_door target/site
+check_door_budget target/site
 
 say "End-to-end tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)

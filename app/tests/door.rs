@@ -4,7 +4,8 @@ use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priorit
 use app::error::AppError;
 use app::i18n::Lang;
 use app::ssr::auth::CurrentUser;
-use app::ssr::entities::{contact, door_log, event, guest};
+use app::ssr::entities::{contact, door_log, event, guest, outbox, user};
+use app::ssr::mail::{MailSettings, Mailbox};
 use app::ssr::services::{DoorService, EventService};
 use chrono::Utc;
 use door::protocol::{Action, Operation, Outcome, Reply, WalkIn};
@@ -70,6 +71,15 @@ async fn guest_with(
     .id
 }
 
+fn settings() -> MailSettings {
+    MailSettings {
+        from: Mailbox::new("Tandem Events", "events@tandem.example"),
+        organizer: Mailbox::new("Tandem Events", "events@tandem.example"),
+        public_url: "https://tandem.example".into(),
+        delivers: true,
+    }
+}
+
 fn op(id: &str, action: Action) -> Operation {
     Operation {
         op: format!("test-device-{id}"),
@@ -84,7 +94,16 @@ async fn apply(
     event_id: i32,
     operation: Operation,
 ) -> Result<Reply, AppError> {
-    DoorService::apply(db, who, event_id, operation, Lang::En, Utc::now()).await
+    DoorService::apply(
+        db,
+        &settings(),
+        who,
+        event_id,
+        operation,
+        Lang::En,
+        Utc::now(),
+    )
+    .await
 }
 
 async fn stored(db: &DatabaseConnection, id: i32) -> guest::Model {
@@ -155,6 +174,76 @@ on_both_databases!(
         assert_eq!((row.checked_in_at, row.checked_in_by), (None, None));
         let log = door_log::Entity::find().count(&db).await.unwrap();
         assert_eq!(log, 2, "the check-in and its undo are both in the door log");
+    }
+);
+
+on_both_databases!(
+    the_host_rep_hears_at_once_that_their_guest_arrived,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team).await;
+        let anna = guest_with(&db, event_id, &team.sales, "Anna", Answer::Accepted, None).await;
+        apply(
+            &db,
+            &team.marketing,
+            event_id,
+            op("1", Action::CheckIn { guest: anna }),
+        )
+        .await
+        .unwrap();
+        let news = app::ssr::services::InvitationService::my_news(&db, &team.sales, 10)
+            .await
+            .unwrap();
+        assert_eq!(news.items[0].kind, app::domain::NewsKind::Arrived);
+        assert_eq!(news.items[0].guest.id, anna);
+        assert_eq!(
+            outbox::Entity::find().count(&db).await.unwrap(),
+            0,
+            "no email unless the rep asked for one"
+        );
+    }
+);
+
+on_both_databases!(
+    a_rep_who_asked_for_it_gets_an_email_when_their_guest_arrives,
+    |db: DatabaseConnection| async move {
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team).await;
+        let anna = guest_with(&db, event_id, &team.sales, "Anna", Answer::Accepted, None).await;
+        let ben = guest_with(&db, event_id, &team.sales, "Ben", Answer::Accepted, None).await;
+        user::ActiveModel {
+            id: Set(team.sales.id),
+            arrival_mail: Set(true),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        apply(
+            &db,
+            &team.marketing,
+            event_id,
+            op("1", Action::CheckIn { guest: anna }),
+        )
+        .await
+        .unwrap();
+        // checked in by the rep themselves: no email, they know
+        apply(
+            &db,
+            &team.sales,
+            event_id,
+            op("2", Action::CheckIn { guest: ben }),
+        )
+        .await
+        .unwrap();
+        let mails = outbox::Entity::find().all(&db).await.unwrap();
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].kind, "arrival");
+        assert_eq!(mails[0].recipient, "sales@example.com");
+        assert_eq!(mails[0].subject, "Anna Gast has arrived: Customer evening");
+        assert!(mails[0]
+            .text_body
+            .contains("Anna Gast was checked in at Customer evening at "));
     }
 );
 

@@ -386,13 +386,30 @@ on_both_databases!(
         let events = event::Entity::find().all(&db).await.unwrap();
         let mut statuses: Vec<_> = events.iter().map(|e| e.status.as_str()).collect();
         statuses.sort();
-        assert_eq!(statuses, ["draft", "open"]);
+        assert_eq!(statuses, ["draft", "open", "open"]);
+        // the event under way has accepted guests waiting at the door
+        let breakfast = events
+            .iter()
+            .find(|e| e.title == "Partner Breakfast")
+            .unwrap();
+        assert!(breakfast.starts_at < chrono::Utc::now() && chrono::Utc::now() < breakfast.ends_at);
+        let door = app::ssr::services::DoorService::list(&db, &demo_sales(&db).await, breakfast.id)
+            .await
+            .unwrap();
+        assert_eq!(door.counters.accepted, 6);
+        assert_eq!(door.counters.checked_in, 0);
         let demo = UserService::authenticate(&db, "marketing@demo.test", seed::DEMO_PASSWORD)
             .await
             .unwrap();
         assert_eq!(demo.role, Role::Marketing);
     }
 );
+
+async fn demo_sales(db: &DatabaseConnection) -> app::ssr::auth::CurrentUser {
+    UserService::authenticate(db, "sales@demo.test", seed::DEMO_PASSWORD)
+        .await
+        .unwrap()
+}
 
 // ---- guest list, goals, tasks ----
 

@@ -45,7 +45,7 @@ test("a user changes their password on the profile page, with errors under the f
 
   await page.getByLabel("New password again").fill("a-new-admin-password");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.locator(".form-success")).toContainText("Your password was changed.");
+  await expect(page.locator("#password-form .form-success")).toContainText("Your password was changed.");
 
   await signOut(page);
   await page.getByLabel("Email").fill("admin@demo.test");
@@ -60,6 +60,6 @@ test("a user changes their password on the profile page, with errors under the f
   await page.getByLabel("New password", { exact: true }).fill("demo-password");
   await page.getByLabel("New password again").fill("demo-password");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.locator(".form-success")).toContainText("Your password was changed.");
+  await expect(page.locator("#password-form .form-success")).toContainText("Your password was changed.");
   expect(blocked).toEqual([]);
 });

@@ -15,6 +15,7 @@ mod m20261127_000011_calendar_feed;
 mod m20261127_000012_calendar_updates;
 mod m20261127_000013_reminders;
 mod m20261128_000014_door;
+mod m20261128_000015_arrival_mail;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_calendar_updates::Migration),
             Box::new(m20261127_000013_reminders::Migration),
             Box::new(m20261128_000014_door::Migration),
+            Box::new(m20261128_000015_arrival_mail::Migration),
         ]
     }
 }

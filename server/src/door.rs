@@ -111,7 +111,17 @@ pub async fn operate(
         Err(response) => return response,
     };
     let lang = language(&headers);
-    match DoorService::apply(&state.db, &user, id, operation, lang, chrono::Utc::now()).await {
+    match DoorService::apply(
+        &state.db,
+        &state.mail,
+        &user,
+        id,
+        operation,
+        lang,
+        chrono::Utc::now(),
+    )
+    .await
+    {
         Ok(reply) => no_store(reply),
         Err(err) => failure(err),
     }

@@ -135,8 +135,7 @@ pub fn mail_settings(
 impl Application {
     /// Connects, migrates, seeds (when asked and the database is new) and binds the port.
     pub async fn build(settings: Settings) -> Result<Application, Box<dyn std::error::Error>> {
-        let db = db::connect(&settings.database_url).await?;
-        db::migrate(&db).await?;
+        let db = db::connect_migrated(&settings.database_url).await?;
         let seeded = if settings.seed_demo {
             seed::seed_if_empty(&db)
                 .await

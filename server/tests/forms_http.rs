@@ -153,6 +153,7 @@ async fn a_failed_plain_contact_form_keeps_what_was_typed() {
 }
 
 /// The open demo event, where sales has seats.
+/// The open demo event still taking nominations (the dinner; the breakfast is under way).
 async fn open_event(app: &TestApp, client: &reqwest::Client) -> String {
     let events: serde_json::Value = app
         .post(client, "list_events", &[("filter", "all")])
@@ -164,7 +165,7 @@ async fn open_event(app: &TestApp, client: &reqwest::Client) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["status"] == "Open")
+        .find(|e| e["title"] == "Logistics Leaders Dinner")
         .unwrap()["id"]
         .as_i64()
         .unwrap()

@@ -21,7 +21,7 @@ async fn twelve_inline_nominations_at_once_take_exactly_the_free_seats_and_nobod
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["status"] == "Open")
+        .find(|e| e["title"] == "Logistics Leaders Dinner")
         .unwrap()["id"]
         .as_i64()
         .unwrap()

@@ -433,6 +433,9 @@ async fn load() {
         d.loaded = true;
     });
     render();
+    if let Some(root) = by_id("door") {
+        let _ = root.set_attribute("data-loaded", "true");
+    }
 }
 
 /// Follows what every other device does.

@@ -124,8 +124,10 @@ pub async fn door_form(
                 action,
                 at_ms: None,
             };
+            let state = state()?;
             let applied = DoorService::run(
-                &state()?.db,
+                &state.db,
+                &state.mail,
                 &user,
                 event_id,
                 operation,

@@ -53,3 +53,29 @@ pub async fn renew_feed() -> Result<String, AppError> {
 fn feed_url(public_url: &str, token: &str) -> String {
     format!("{}/feeds/{token}.ics", public_url.trim_end_matches('/'))
 }
+
+/// Whether the signed-in user gets an email when one of their guests is checked in.
+#[server(prefix = "/api", endpoint = "get_arrival_mail")]
+pub async fn get_arrival_mail() -> Result<bool, AppError> {
+    use crate::ssr::{auth::*, services::ProfileService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            ProfileService::arrival_mail(&state()?.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Turns the arrival email on (`on` present, as a ticked checkbox sends it) or off.
+#[server(prefix = "/api", endpoint = "set_arrival_mail")]
+pub async fn set_arrival_mail(on: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{auth::*, services::ProfileService};
+    crate::api::finish(
+        async {
+            let user = require_user().await?;
+            ProfileService::set_arrival_mail(&state()?.db, &user, on.is_some()).await
+        }
+        .await,
+    )
+}

@@ -158,6 +158,8 @@ pub enum NewsKind {
     VideoOpened,
     /// answered (accepted, declined or landed on the waitlist)
     Answered(Answer),
+    /// was checked in at the door
+    Arrived,
 }
 
 impl NewsKind {
@@ -169,6 +171,7 @@ impl NewsKind {
             NewsKind::Answered(Answer::Accepted) => "news-accepted",
             NewsKind::Answered(Answer::Waitlisted) => "news-waitlisted",
             NewsKind::Answered(_) => "news-declined",
+            NewsKind::Arrived => "news-arrived",
         }
     }
 }
@@ -180,6 +183,8 @@ pub struct GuestMoments {
     pub video_opened_at: Option<DateTime<Utc>>,
     pub answered_at: Option<DateTime<Utc>>,
     pub answer: Answer,
+    /// when the guest was checked in at the door
+    pub arrived_at: Option<DateTime<Utc>>,
 }
 
 /// One item of a rep's news: what happened, when, and to which guest.
@@ -224,6 +229,16 @@ pub fn guest_news<G: Copy>(
                 NewsItem {
                     guest,
                     kind: NewsKind::Answered(m.answer),
+                    at,
+                },
+            ));
+        }
+        if let Some(at) = m.arrived_at {
+            items.push((
+                3,
+                NewsItem {
+                    guest,
+                    kind: NewsKind::Arrived,
                     at,
                 },
             ));
@@ -321,12 +336,14 @@ mod tests {
             video_opened_at: Some(at(11)),
             answered_at: Some(at(12)),
             answer: Answer::Accepted,
+            arrived_at: None,
         };
         let ben = GuestMoments {
             viewed_at: Some(at(10)),
             video_opened_at: None,
             answered_at: None,
             answer: Answer::None,
+            arrived_at: None,
         };
         let news = guest_news([("anna", anna), ("ben", ben)], 10);
         let seen: Vec<_> = news.iter().map(|n| (n.guest, n.kind)).collect();
@@ -343,12 +360,29 @@ mod tests {
     }
 
     #[test]
+    fn a_rep_hears_first_that_their_guest_arrived() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap();
+        let anna = GuestMoments {
+            viewed_at: Some(at(8)),
+            video_opened_at: None,
+            answered_at: Some(at(9)),
+            answer: Answer::Accepted,
+            arrived_at: Some(at(18)),
+        };
+        let news = guest_news([("anna", anna)], 10);
+        assert_eq!(news[0].kind, NewsKind::Arrived);
+        assert_eq!(news[0].at, at(18));
+        assert_eq!(NewsKind::Arrived.message_id(), "news-arrived");
+    }
+
+    #[test]
     fn a_guest_who_did_nothing_makes_no_news() {
         let quiet = GuestMoments {
             viewed_at: None,
             video_opened_at: None,
             answered_at: None,
             answer: Answer::None,
+            arrived_at: None,
         };
         assert!(guest_news([(1, quiet)], 10).is_empty());
     }
@@ -361,6 +395,7 @@ mod tests {
             video_opened_at: None,
             answered_at: Some(at),
             answer: Answer::Declined,
+            arrived_at: None,
         };
         let kinds: Vec<_> = guest_news([(1, m)], 10).iter().map(|n| n.kind).collect();
         assert_eq!(

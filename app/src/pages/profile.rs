@@ -3,7 +3,7 @@ use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::profile::{get_feed, ChangePassword, RenewFeed};
+use crate::api::profile::{get_arrival_mail, get_feed, ChangePassword, RenewFeed, SetArrivalMail};
 use crate::components::{
     action_field_errors, action_message, use_lang, use_user, RoleChip, TextField,
 };
@@ -49,6 +49,7 @@ pub fn ProfilePage() -> impl IntoView {
             })}
         </Suspense>
         <CalendarFeed />
+        <ArrivalMail />
         <section class="card">
             <h2>{tr!(lang, "profile-change-password")}</h2>
             <p class="muted">{tr!(lang, "profile-password-hint")}</p>
@@ -130,6 +131,40 @@ fn CalendarFeed() -> impl IntoView {
                             </button>
                         </ActionForm>
                         {has.then(|| view! { <p class="muted small">{tr!(lang, "feed-renew-hint")}</p> })}
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The email a rep may ask for when one of their guests is checked in at the door.
+#[component]
+fn ArrivalMail() -> impl IntoView {
+    let lang = use_lang();
+    let save = ServerAction::<SetArrivalMail>::new();
+    let current = Resource::new(move || save.version().get(), |_| get_arrival_mail());
+    view! {
+        <section class="card" id="arrival-mail">
+            <h2>{tr!(lang, "profile-arrival-title")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let on = current.await.unwrap_or(false);
+                    view! {
+                        <ActionForm action=save attr:class="form">
+                            <div class="field field-check">
+                                <label for="f-arrival-mail">
+                                    <input id="f-arrival-mail" type="checkbox" name="on" value="on" checked=on />
+                                    " "
+                                    {tr!(lang, "profile-arrival-label")}
+                                </label>
+                            </div>
+                            <p class="muted small">{tr!(lang, "profile-arrival-hint")}</p>
+                            <p class="form-success" role="status">
+                                {move || matches!(save.value().get(), Some(Ok(()))).then(|| tr!(lang, "profile-arrival-saved"))}
+                            </p>
+                            <button type="submit" class="button">{tr!(lang, "profile-arrival-save")}</button>
+                        </ActionForm>
                     }
                 })}
             </Suspense>

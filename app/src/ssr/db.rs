@@ -59,6 +59,20 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Connects, runs the migrations, and on an SQLite file connects afresh: a pooled SQLite
+/// connection that prepared statements before a migration added a column can answer a later
+/// `RETURNING` without it ("Missing value for column …", seen with a new `NOT NULL DEFAULT`
+/// column), so the connections the app works with all start after the schema is final.
+pub async fn connect_migrated(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    if url.starts_with("sqlite:") && !url.contains(":memory:") {
+        db.close().await?;
+        return connect(url).await;
+    }
+    Ok(db)
+}
+
 /// Whether the database answers; used by `/healthz`.
 pub async fn is_healthy(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()

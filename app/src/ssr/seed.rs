@@ -1,14 +1,15 @@
-//! Demo data for a new database: one user per role, a few accounts and contacts, two events.
+//! Demo data for a new database: one user per role, a few accounts and contacts, two events in
+//! planning and one happening now, whose guests accepted and wait at the door.
 use chrono::{Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 use super::auth::CurrentUser;
-use super::entities::{account, contact};
+use super::entities::{account, contact, event, guest};
 use super::services::{EventService, GuestListService, InvitationService, UserService};
 use crate::domain::{
-    format_local_datetime, Decision, EmailAddress, EventInput, EventStatus, NewUser, Nomination,
-    Priority, Role,
+    format_local_datetime, Answer, Decision, EmailAddress, EventInput, EventStatus,
+    InvitationState, NewUser, Nomination, NominationState, Priority, Role,
 };
 use crate::error::AppError;
 
@@ -232,5 +233,84 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         },
     )
     .await?;
+    seed_event_at_the_door(db, marketing, sales, &contact_ids).await?;
     Ok(true)
+}
+
+/// "Partner Breakfast", under way since half an hour: every demo contact accepted (each has a
+/// door code), so the door page has guests to search and check in.
+async fn seed_event_at_the_door(
+    db: &DatabaseConnection,
+    marketing: &CurrentUser,
+    sales: &CurrentUser,
+    contact_ids: &[i32],
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let berlin: Tz = chrono_tz::Europe::Berlin;
+    let tomorrow = (now + Duration::days(1))
+        .with_timezone(&berlin)
+        .date_naive();
+    let created = EventService::create(
+        db,
+        marketing,
+        &EventInput {
+            title: "Partner Breakfast".into(),
+            kind: "on_site".into(),
+            brief: "Breakfast with our partners' decision makers. **Doors open now** — check guests in at the entrance.".into(),
+            agenda: "08:30 Coffee\n09:00 Roadmap\n10:00 Open talks".into(),
+            venue_name: "Speicherstadt Kaffeerösterei".into(),
+            venue_address: "Kehrwieder 5, 20457 Hamburg".into(),
+            join_url: String::new(),
+            starts_at: format_local_datetime(&tomorrow.and_time(NaiveTime::from_hms_opt(8, 30, 0).expect("time"))),
+            ends_at: format_local_datetime(&tomorrow.and_time(NaiveTime::from_hms_opt(11, 0, 0).expect("time"))),
+            time_zone: berlin.name().into(),
+            capacity: "30".into(),
+            nomination_deadline: String::new(),
+            rsvp_deadline: String::new(),
+            language: "en".into(),
+        },
+    )
+    .await?;
+    EventService::change_status(db, marketing, created.id, EventStatus::Open).await?;
+    GuestListService::set_quota(db, marketing, created.id, sales.id, 8).await?;
+    // it started half an hour ago (a plan cannot be made in the past, so the times are set here);
+    // no reminders for an event under way
+    let starts = now - Duration::minutes(30);
+    let ends = now + Duration::hours(3);
+    let mut under_way: event::ActiveModel = event::ActiveModel {
+        id: Set(created.id),
+        ..Default::default()
+    };
+    under_way.starts_at = Set(starts);
+    under_way.ends_at = Set(ends);
+    under_way.starts_local = Set(starts.with_timezone(&berlin).naive_local());
+    under_way.ends_local = Set(ends.with_timezone(&berlin).naive_local());
+    under_way.reminder_days = Set(String::new());
+    under_way.nudge_days = Set(None);
+    under_way.update(db).await?;
+    for (i, contact_id) in contact_ids.iter().enumerate() {
+        guest::ActiveModel {
+            event_id: Set(created.id),
+            contact_id: Set(*contact_id),
+            nominated_by: Set(sales.id),
+            reason: Set("Partner decision maker.".into()),
+            priority: Set(if i % 3 == 2 { Priority::B } else { Priority::A }),
+            personal_note: Set(String::new()),
+            state: Set(NominationState::Approved),
+            decided_by: Set(Some(marketing.id)),
+            decided_at: Set(Some(now - Duration::days(14))),
+            invitation: Set(InvitationState::Viewed),
+            answer: Set(Answer::Accepted),
+            invited_at: Set(Some(now - Duration::days(14))),
+            viewed_at: Set(Some(now - Duration::days(13))),
+            answered_at: Set(Some(now - Duration::days(13))),
+            checkin_code: Set(Some(super::services::invitations::new_checkin_code())),
+            created_at: Set(now - Duration::days(20)),
+            updated_at: Set(now - Duration::days(13)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }

@@ -20,8 +20,7 @@ pub async fn sqlite() -> DatabaseConnection {
 pub async fn sqlite_file() -> (DatabaseConnection, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("race.db").display());
-    let conn = db::connect(&url).await.expect("sqlite file");
-    db::migrate(&conn).await.expect("migrate");
+    let conn = db::connect_migrated(&url).await.expect("sqlite file");
     (conn, dir)
 }
 

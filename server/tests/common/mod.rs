@@ -349,8 +349,9 @@ pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
         mail_organizer: None,
         calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
     };
-    let mut db = app::ssr::db::connect(&settings.database_url).await.unwrap();
-    app::ssr::db::migrate(&db).await.unwrap();
+    let mut db = app::ssr::db::connect_migrated(&settings.database_url)
+        .await
+        .unwrap();
     app::ssr::seed::seed_if_empty(&db).await.unwrap();
     let log = QueryLog::default();
     {

@@ -15,6 +15,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// the secret of the user's calendar feed (`/feeds/{token}.ics`), once they asked for one
     pub feed_token: Option<String>,
+    /// an email when one of the user's guests is checked in at the door
+    pub arrival_mail: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -744,6 +744,63 @@ pub fn rep_digest(
     }
 }
 
+/// The host rep's note that their guest was checked in at the door (when the rep asked for it on
+/// their profile). In the rep's language; the guest's name and company are the directory's text,
+/// escaped in the HTML and carried in the subject by lettre's header encoding.
+pub fn arrival_notice(
+    settings: &MailSettings,
+    event: &event::Model,
+    rep: &user::Model,
+    guest: &str,
+    company: &str,
+    time: &str,
+    message_id: String,
+) -> Outgoing {
+    let lang = Language::parse(&rep.language).unwrap_or(Language::En);
+    let title = &event.title;
+    let url = format!(
+        "{}/events/{}#guests",
+        settings.public_url.trim_end_matches('/'),
+        event.id
+    );
+    let who = if company.is_empty() {
+        guest.to_string()
+    } else {
+        format!("{guest} ({company})")
+    };
+    let greeting = tr!(lang, "mail-greeting", name = &rep.name);
+    let line = tr!(
+        lang,
+        "mail-arrival-body",
+        guest = &who,
+        title = title,
+        time = time
+    );
+    let hint = tr!(lang, "mail-arrival-hint");
+    let text = format!("{greeting}\n\n{line}\n\n{url}\n\n{hint}\n");
+    let body = format!(
+        "<p style=\"margin:0 0 12px\">{}</p><p style=\"margin:0 0 16px\">{}</p>{}\
+         <p style=\"margin:16px 0 0;font-size:13px;color:#4b5563\">{}</p>",
+        escape(&greeting),
+        escape(&line),
+        button(&url, tr!(lang, "mail-arrival-button")),
+        escape(hint)
+    );
+    let subject = tr!(lang, "mail-arrival-subject", guest = guest, title = title);
+    Outgoing {
+        from: settings.from.clone(),
+        to: Mailbox::new(rep.name.clone(), rep.email.clone()),
+        reply_to: None,
+        subject: subject.clone(),
+        text,
+        html: page(lang, &subject, &body, ""),
+        calendar: None,
+        message_id,
+        list_unsubscribe: None,
+        inline_images: Vec::new(),
+    }
+}
+
 /// A Message-ID for outbox row content: random, so a resend after a crash carries the same id as
 /// the first attempt (it is stored with the message).
 pub fn new_message_id(settings: &MailSettings, kind: &str) -> String {

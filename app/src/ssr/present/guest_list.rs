@@ -108,6 +108,7 @@ pub fn guest_list(
                     (g.viewed_at, k!("guest-seen-viewed")),
                     (g.video_opened_at, k!("guest-seen-video")),
                     (g.answered_at, k!("guest-seen-answered")),
+                    (g.checked_in_at, k!("guest-seen-arrived")),
                 ]
                 .into_iter()
                 .filter_map(|(at, id)| {

@@ -21,6 +21,9 @@ use crate::i18n::{word, Lang};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::{begin_write, is_unique_violation};
 use crate::ssr::entities::{account, contact, door_log, event, guest, user};
+use crate::ssr::mail::compose::{arrival_notice, new_message_id};
+use crate::ssr::mail::MailSettings;
+use crate::ssr::services::outbox::{kind, OutboxService};
 
 pub struct DoorService;
 
@@ -182,13 +185,14 @@ impl DoorService {
     /// Does what a door device asks, once per operation id, and says how it went in `lang`.
     pub async fn apply(
         db: &DatabaseConnection,
+        settings: &MailSettings,
         actor: &CurrentUser,
         event_id: i32,
         operation: Operation,
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Reply, AppError> {
-        let applied = Self::run(db, actor, event_id, operation, lang, now).await?;
+        let applied = Self::run(db, settings, actor, event_id, operation, lang, now).await?;
         Ok(Reply {
             outcome: applied.outcome,
             message: word(lang, &applied.message),
@@ -202,6 +206,7 @@ impl DoorService {
     /// into an error of the form).
     pub async fn run(
         db: &DatabaseConnection,
+        settings: &MailSettings,
         actor: &CurrentUser,
         event_id: i32,
         operation: Operation,
@@ -221,12 +226,15 @@ impl DoorService {
         } else {
             match &operation.action {
                 Action::CheckIn { guest } => {
-                    check_in(db, actor, &event, *guest, &operation.op, at, now).await?
+                    check_in(db, settings, actor, &event, *guest, &operation.op, at, now).await?
                 }
                 Action::Code { code } => match normalize_checkin_code(code) {
                     None => Err(Refusal::new(msg!("door-code-invalid")).field("code")),
                     Some(code) => match guest_with_code(db, &event, &code).await? {
-                        Ok(id) => check_in(db, actor, &event, id, &operation.op, at, now).await?,
+                        Ok(id) => {
+                            check_in(db, settings, actor, &event, id, &operation.op, at, now)
+                                .await?
+                        }
                         Err(refusal) => Err(refusal),
                     },
                 },
@@ -234,7 +242,8 @@ impl DoorService {
                     undo(db, actor, &event, *guest, &operation.op, now).await?
                 }
                 Action::WalkIn(walk_in) => {
-                    walk_in_check_in(db, actor, &event, walk_in, &operation.op, at, now).await?
+                    walk_in_check_in(db, settings, actor, &event, walk_in, &operation.op, at, now)
+                        .await?
                 }
             }
         };
@@ -518,8 +527,10 @@ async fn already_in<C: ConnectionTrait>(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn check_in(
     db: &DatabaseConnection,
+    settings: &MailSettings,
     actor: &CurrentUser,
     event: &event::Model,
     guest_id: i32,
@@ -570,6 +581,18 @@ async fn check_in(
     }
     write_log(&txn, event.id, found.id, op, "in", actor, at).await?;
     let contact = contact_of(&txn, &found).await?;
+    tell_the_host(
+        &txn,
+        settings,
+        event,
+        found.id,
+        found.nominated_by,
+        actor,
+        &contact,
+        at,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(
         event_id = event.id,
@@ -642,8 +665,10 @@ async fn undo(
 /// Registers someone who came without an invitation: the contact is found by email or created
 /// (with the account of that company name, found or created), the guest is credited to the rep,
 /// and checked in. Someone already on the list is simply checked in.
+#[allow(clippy::too_many_arguments)]
 async fn walk_in_check_in(
     db: &DatabaseConnection,
+    settings: &MailSettings,
     actor: &CurrentUser,
     event: &event::Model,
     walk_in: &WalkIn,
@@ -777,6 +802,15 @@ async fn walk_in_check_in(
         }
     };
     write_log(&txn, event.id, guest_id, op, "walk_in", actor, at).await?;
+    let host = guest::Entity::find_by_id(guest_id)
+        .one(&txn)
+        .await?
+        .map(|g| g.nominated_by)
+        .unwrap_or(rep.id);
+    tell_the_host(
+        &txn, settings, event, guest_id, host, actor, &person, at, now,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(
         event_id = event.id,
@@ -793,6 +827,61 @@ async fn walk_in_check_in(
         ),
         guest: guest_id,
     }))
+}
+
+/// Emails the host rep that their guest arrived, in the check-in's transaction (so exactly once
+/// per check-in), when the rep asked for it on their profile and did not check the guest in
+/// themselves.
+#[allow(clippy::too_many_arguments)]
+async fn tell_the_host<C: ConnectionTrait>(
+    txn: &C,
+    settings: &MailSettings,
+    event: &event::Model,
+    guest_id: i32,
+    host_id: i32,
+    actor: &CurrentUser,
+    person: &contact::Model,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if host_id == actor.id {
+        return Ok(());
+    }
+    let Some(rep) = user::Entity::find_by_id(host_id).one(txn).await? else {
+        return Ok(());
+    };
+    if !rep.active || !rep.arrival_mail {
+        return Ok(());
+    }
+    let company = match person.account_id {
+        Some(id) => account::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let tz: chrono_tz::Tz = event.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let time = at.with_timezone(&tz).format("%H:%M").to_string();
+    let mail = arrival_notice(
+        settings,
+        event,
+        &rep,
+        &guest_name(person),
+        &company,
+        &time,
+        new_message_id(settings, kind::ARRIVAL),
+    );
+    OutboxService::queue(
+        txn,
+        kind::ARRIVAL,
+        Some(event.id),
+        Some(guest_id),
+        &mail,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The account of this name (in any case), created for the rep when there is none.

@@ -405,7 +405,8 @@ impl InvitationService {
                 Condition::any()
                     .add(guest::Column::ViewedAt.is_not_null())
                     .add(guest::Column::VideoOpenedAt.is_not_null())
-                    .add(guest::Column::AnsweredAt.is_not_null()),
+                    .add(guest::Column::AnsweredAt.is_not_null())
+                    .add(guest::Column::CheckedInAt.is_not_null()),
             )
             .order_by_desc(guest::Column::UpdatedAt)
             .limit(limit as u64 * 3)
@@ -420,6 +421,7 @@ impl InvitationService {
                         video_opened_at: g.video_opened_at,
                         answered_at: g.answered_at,
                         answer: g.answer,
+                        arrived_at: g.checked_in_at,
                     },
                 )
             }),

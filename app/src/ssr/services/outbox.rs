@@ -30,6 +30,7 @@ pub mod kind {
     pub const REMINDER: &str = "reminder";
     pub const NUDGE: &str = "nudge";
     pub const DIGEST: &str = "digest";
+    pub const ARRIVAL: &str = "arrival";
 }
 
 /// How long a claimed message belongs to one worker before another may try it.

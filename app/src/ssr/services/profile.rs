@@ -61,4 +61,31 @@ impl ProfileService {
         auth::end_sessions_of(db, id).await?;
         Ok(name)
     }
+
+    /// Whether the user gets an email when one of their guests is checked in at the door.
+    pub async fn arrival_mail(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+    ) -> Result<bool, AppError> {
+        Ok(user::Entity::find_by_id(actor.id)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.arrival_mail))
+    }
+
+    /// Turns that email on or off for the user themselves.
+    pub async fn set_arrival_mail(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        on: bool,
+    ) -> Result<(), AppError> {
+        user::ActiveModel {
+            id: Set(actor.id),
+            arrival_mail: Set(on),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+        Ok(())
+    }
 }
