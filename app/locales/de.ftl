@@ -739,3 +739,6 @@ profile-arrival-label = Mir eine E-Mail schicken, wenn einer meiner Gäste einge
 profile-arrival-hint = Ihre Startseite zeigt es immer; dies schickt zusätzlich eine E-Mail, etwa aufs Telefon.
 profile-arrival-save = Speichern
 profile-arrival-saved = Gespeichert.
+attendance-attended = Erschienen
+attendance-no-show = Nicht erschienen
+door-attendance-settled = Der Einlass ist geschlossen: Die Veranstaltung ist vorbei, die Teilnahme steht fest.

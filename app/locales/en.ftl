@@ -739,3 +739,6 @@ profile-arrival-label = Email me when one of my guests is checked in
 profile-arrival-hint = Your home page always shows it; this sends an email too, e.g. to your phone.
 profile-arrival-save = Save
 profile-arrival-saved = Saved.
+attendance-attended = Attended
+attendance-no-show = No-show
+door-attendance-settled = The door is closed: the event is over and attendance is settled.

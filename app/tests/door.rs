@@ -519,6 +519,84 @@ on_both_databases!(
 );
 
 on_both_databases!(
+    a_day_after_the_event_accepted_guests_who_did_not_come_are_no_shows_and_the_door_is_closed,
+    |db: DatabaseConnection| async move {
+        use app::domain::Attendance;
+        use app::ssr::services::GuestListService;
+        let team = team(&db).await;
+        let event_id = open_event(&db, &team).await;
+        let anna = guest_with(&db, event_id, &team.sales, "Anna", Answer::Accepted, None).await;
+        let ben = guest_with(&db, event_id, &team.sales, "Ben", Answer::Accepted, None).await;
+        let carl = guest_with(&db, event_id, &team.sales, "Carl", Answer::Declined, None).await;
+        apply(
+            &db,
+            &team.sales,
+            event_id,
+            op("1", Action::CheckIn { guest: anna }),
+        )
+        .await
+        .unwrap();
+        let attendance = |db: DatabaseConnection, now: chrono::DateTime<Utc>| {
+            let sales = team.sales.clone();
+            async move {
+                let record = GuestListService::record(&db, &sales, event_id)
+                    .await
+                    .unwrap();
+                let list = app::ssr::present::guest_list(
+                    Lang::En,
+                    &record,
+                    &sales,
+                    now,
+                    &Default::default(),
+                );
+                let of = |id: i32| list.rows.iter().find(|g| g.id == id).unwrap().attendance;
+                (of(anna), of(ben), of(carl))
+            }
+        };
+        let ends = event::Entity::find_by_id(event_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .ends_at;
+        assert_eq!(
+            attendance(db.clone(), ends).await,
+            (Some(Attendance::Attended), None, None),
+            "while the event runs, nobody is a no-show yet"
+        );
+        assert_eq!(
+            attendance(db.clone(), ends + chrono::Duration::days(1)).await,
+            (Some(Attendance::Attended), Some(Attendance::NoShow), None)
+        );
+        // the event moved into the past: the door no longer checks anyone in
+        let mut past = event::Entity::find_by_id(event_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        past.starts_at = Set(Utc::now() - chrono::Duration::days(3));
+        past.ends_at = Set(Utc::now() - chrono::Duration::days(2));
+        past.update(&db).await.unwrap();
+        let reply = apply(
+            &db,
+            &team.sales,
+            event_id,
+            op("2", Action::CheckIn { guest: ben }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(reply.outcome, Outcome::Refused);
+        assert!(
+            reply.message.contains("attendance is settled"),
+            "{}",
+            reply.message
+        );
+        assert_eq!(stored(&db, ben).await.checked_in_at, None);
+    }
+);
+
+on_both_databases!(
     a_guest_of_another_event_cannot_be_checked_in_here,
     |db: DatabaseConnection| async move {
         let team = team(&db).await;

@@ -35,18 +35,20 @@ pub async fn door_page(event_id: i32, query: String) -> Result<DoorPageDto, AppE
             let lang = crate::current_language();
             let page = DoorService::page(&state()?.db, &user, event_id, &query).await?;
             let matching = page.update.guests.len();
-            let open = page.status == crate::domain::EventStatus::Open;
+            let open = page.status == crate::domain::EventStatus::Open && !page.settled;
             Ok(DoorPageDto {
                 event_id: page.event_id,
                 title: page.title,
                 open,
-                closed_reason: (!open).then(|| {
-                    tr!(
+                closed_reason: match (open, page.settled) {
+                    (true, _) => None,
+                    (false, true) => Some(tr!(lang, "door-attendance-settled").to_string()),
+                    (false, false) => Some(tr!(
                         lang,
                         "door-event-not-open",
                         status = crate::i18n::t(lang, page.status.label_id())
-                    )
-                }),
+                    )),
+                },
                 counters: page.update.counters,
                 guests: page
                     .update

@@ -151,6 +151,8 @@ pub struct GuestRow {
     pub invitation: crate::domain::InvitationState,
     pub answer: crate::domain::Answer,
     pub waitlist_position: Option<i32>,
+    /// attended, or a no-show once attendance is settled (`domain::attendance`)
+    pub attendance: Option<crate::domain::Attendance>,
     /// what the guest did and when, worded: "viewed 2 hours ago", "opened the video 1 hour ago"
     pub seen: Vec<String>,
     /// the rep's note and video for this guest (only on the rep's own rows)

@@ -4,7 +4,7 @@
 //! checked in, what the counters say, and which time a check-in that waited offline gets.
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Answer, Msg, NominationState, Role};
+use super::{Answer, EventStatus, Msg, NominationState, Role};
 
 /// The characters a door code is made of: Crockford's base-32 letters and digits without the
 /// ones people confuse (0, 1, O, I, L, U).
@@ -92,6 +92,50 @@ pub fn door_counters(
     counters
 }
 
+/// Whether attendance is settled: marketing closed the event, or a day has passed since it ended.
+/// From then on an accepted guest who was not checked in is a no-show, and the door is closed.
+pub fn attendance_settled(status: EventStatus, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    status == EventStatus::Closed || now >= ends_at + Duration::days(1)
+}
+
+/// What the door made of a guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Attendance {
+    /// checked in at the door
+    Attended,
+    /// accepted, and attendance is settled without a check-in
+    NoShow,
+}
+
+impl Attendance {
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Attendance::Attended => k!("attendance-attended"),
+            Attendance::NoShow => k!("attendance-no-show"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::NoShow => "no-show",
+        }
+    }
+}
+
+/// A guest's attendance: attended when checked in; a no-show when they accepted and attendance is
+/// settled (`attendance_settled`) without a check-in; nothing yet otherwise (and never for guests
+/// who declined, were waitlisted or never answered).
+pub fn attendance(answer: Answer, checked_in: bool, settled: bool) -> Option<Attendance> {
+    if checked_in {
+        Some(Attendance::Attended)
+    } else if answer == Answer::Accepted && settled {
+        Some(Attendance::NoShow)
+    } else {
+        None
+    }
+}
+
 /// How long a check-in may wait on a device and still keep the time it was made.
 pub const OFFLINE_GRACE_HOURS: i64 = 12;
 
@@ -136,6 +180,46 @@ mod tests {
             id(checkin_refusal(Approved, Answer::None, false)).as_deref(),
             Some("door-refused-not-accepted")
         );
+    }
+
+    #[test]
+    fn attendance_is_settled_when_marketing_closes_the_event_or_a_day_after_it_ends() {
+        use chrono::TimeZone;
+        let ends = Utc.with_ymd_and_hms(2026, 11, 28, 22, 0, 0).unwrap();
+        let during = ends - Duration::hours(2);
+        assert!(!attendance_settled(EventStatus::Open, ends, during));
+        assert!(attendance_settled(EventStatus::Closed, ends, during));
+        assert!(!attendance_settled(
+            EventStatus::Open,
+            ends,
+            ends + Duration::hours(23)
+        ));
+        assert!(attendance_settled(
+            EventStatus::Open,
+            ends,
+            ends + Duration::days(1)
+        ));
+    }
+
+    #[test]
+    fn accepted_guests_not_checked_in_become_no_shows_once_attendance_is_settled() {
+        assert_eq!(attendance(Answer::Accepted, false, false), None);
+        assert_eq!(
+            attendance(Answer::Accepted, false, true),
+            Some(Attendance::NoShow)
+        );
+        assert_eq!(
+            attendance(Answer::Accepted, true, true),
+            Some(Attendance::Attended)
+        );
+        assert_eq!(
+            attendance(Answer::Waitlisted, true, false),
+            Some(Attendance::Attended),
+            "a waitlisted guest let in attended"
+        );
+        assert_eq!(attendance(Answer::Declined, false, true), None);
+        assert_eq!(attendance(Answer::Waitlisted, false, true), None);
+        assert_eq!(attendance(Answer::None, false, true), None);
     }
 
     #[test]

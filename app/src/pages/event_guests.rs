@@ -785,6 +785,7 @@ fn InvitationCell(row: GuestRow) -> impl IntoView {
     view! {
         <span class=class>{label}</span>
         {answer.map(|a| view! { " " <span class=format!("chip chip-answer-{}", row.answer.as_str())>{a}</span> })}
+        {row.attendance.map(|a| view! { " " <span class=format!("chip chip-{}", a.as_str())>{t(lang, a.label_id())}</span> })}
         {(!row.seen.is_empty()).then(|| view! {
             <ul class="seen small muted">
                 {row.seen.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}

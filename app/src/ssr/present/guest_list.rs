@@ -23,6 +23,7 @@ pub fn guest_list(
 ) -> GuestListDto {
     let event = &record.event;
     let guests = &record.guests;
+    let settled = crate::domain::attendance_settled(event.status, event.ends_at, now);
     let used = |rep: i32| {
         guests
             .iter()
@@ -103,6 +104,7 @@ pub fn guest_list(
                 invitation: g.invitation,
                 answer: g.answer,
                 waitlist_position: g.waitlist_position,
+                attendance: crate::domain::attendance(g.answer, g.checked_in_at.is_some(), settled),
                 seen: [
                     (g.invited_at, k!("guest-seen-invited")),
                     (g.viewed_at, k!("guest-seen-viewed")),

@@ -12,9 +12,9 @@ use sea_orm::{
 };
 
 use crate::domain::{
-    can_work_door, checkin_refusal, checkin_time, door_counters, normalize_checkin_code, Answer,
-    ContactDraft, ContactInput, DoorTally, EventStatus, InvitationState, Msg, NominationState,
-    Priority, Role,
+    attendance_settled, can_work_door, checkin_refusal, checkin_time, door_counters,
+    normalize_checkin_code, Answer, ContactDraft, ContactInput, DoorTally, EventStatus,
+    InvitationState, Msg, NominationState, Priority, Role,
 };
 use crate::error::AppError;
 use crate::i18n::{word, Lang};
@@ -45,6 +45,8 @@ pub struct DoorPage {
     pub event_id: i32,
     pub title: String,
     pub status: EventStatus,
+    /// attendance is settled (`domain::attendance_settled`): the door is closed
+    pub settled: bool,
     pub update: DoorUpdate,
     /// the reps a walk-in may be credited to: (user id, name)
     pub reps: Vec<(i32, String)>,
@@ -118,6 +120,7 @@ impl DoorService {
             .collect();
         Ok(DoorPage {
             event_id: event.id,
+            settled: attendance_settled(event.status, event.ends_at, Utc::now()),
             title: event.title,
             status: event.status,
             update,
@@ -218,7 +221,9 @@ impl DoorService {
         }
         let event = Self::door_event(db, actor, event_id).await?;
         let at = checkin_time(operation.at_ms, now);
-        let done = if event.status != EventStatus::Open {
+        let done = if attendance_settled(event.status, event.ends_at, now) {
+            Err(Refusal::new(msg!("door-attendance-settled")))
+        } else if event.status != EventStatus::Open {
             Err(Refusal::new(msg!(
                 "door-event-not-open",
                 status = crate::i18n::t(lang, event.status.label_id()).to_string()
