@@ -83,20 +83,7 @@ impl DoorService {
         event_id: i32,
     ) -> Result<DoorUpdate, AppError> {
         let event = Self::door_event(db, actor, event_id).await?;
-        let cursor = last_log_id(db, event.id).await?;
-        let rows = guest::Entity::find()
-            .filter(guest::Column::EventId.eq(event.id))
-            .filter(expected_guests())
-            .all(db)
-            .await?;
-        let counters = counters_of(&rows, event.capacity);
-        let mut guests = present(db, &event, rows).await?;
-        guests.sort_by(door::protocol::door_order);
-        Ok(DoorUpdate {
-            counters,
-            guests,
-            cursor,
-        })
+        expected_list(db, &event).await
     }
 
     /// The door page: the list (matching `query`, at most `DOOR_PAGE_ROWS`) and the reps.
@@ -107,7 +94,7 @@ impl DoorService {
         query: &str,
     ) -> Result<DoorPage, AppError> {
         let event = Self::door_event(db, actor, event_id).await?;
-        let mut update = Self::list(db, actor, event_id).await?;
+        let mut update = expected_list(db, &event).await?;
         update.guests.retain(|g| door::protocol::matches(g, query));
         let reps = user::Entity::find()
             .filter(user::Column::Role.eq(Role::Sales.as_str()))
@@ -336,6 +323,27 @@ impl Refusal {
 
 type Step = Result<Done, Refusal>;
 
+/// Everyone the door expects at `event`, sorted for the door, with counters and cursor.
+async fn expected_list(
+    db: &DatabaseConnection,
+    event: &event::Model,
+) -> Result<DoorUpdate, AppError> {
+    let cursor = last_log_id(db, event.id).await?;
+    let rows = guest::Entity::find()
+        .filter(guest::Column::EventId.eq(event.id))
+        .filter(expected_guests())
+        .all(db)
+        .await?;
+    let counters = counters_of(&rows, event.capacity);
+    let mut guests = present(db, event, rows).await?;
+    guests.sort_by(door::protocol::door_order);
+    Ok(DoorUpdate {
+        counters,
+        guests,
+        cursor,
+    })
+}
+
 async fn last_log_id<C: ConnectionTrait>(db: &C, event_id: i32) -> Result<i64, AppError> {
     let last: Option<Option<i32>> = door_log::Entity::find()
         .select_only()
@@ -418,6 +426,46 @@ async fn present<C: ConnectionTrait>(
 
 fn guest_name(c: &contact::Model) -> String {
     format!("{} {}", c.first_name, c.last_name)
+}
+
+/// The answer to an operation a device sent again: it was recorded the first time.
+fn sent_before(guest: i32) -> Done {
+    Done {
+        message: msg!("door-sent-before"),
+        guest,
+    }
+}
+
+/// The guest `id` if they are on this event's list.
+async fn guest_of<C: ConnectionTrait>(
+    db: &C,
+    event: &event::Model,
+    id: i32,
+) -> Result<Option<guest::Model>, AppError> {
+    Ok(guest::Entity::find_by_id(id)
+        .filter(guest::Column::EventId.eq(event.id))
+        .one(db)
+        .await?)
+}
+
+/// Checks the guest in unless someone already did; whether this call did it. The condition on
+/// `checked_in_at` is the referee when two devices check in the same guest at once.
+async fn mark_in<C: ConnectionTrait>(
+    db: &C,
+    guest_id: i32,
+    actor: &CurrentUser,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = guest::Entity::update_many()
+        .col_expr(guest::Column::CheckedInAt, Expr::value(Some(at)))
+        .col_expr(guest::Column::CheckedInBy, Expr::value(Some(actor.id)))
+        .col_expr(guest::Column::UpdatedAt, Expr::value(now))
+        .filter(guest::Column::Id.eq(guest_id))
+        .filter(guest::Column::CheckedInAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
 }
 
 /// Whether this operation was recorded before (a device sending it again): then its guest.
@@ -546,16 +594,9 @@ async fn check_in(
     let txn = begin_write(db).await?;
     if let Some(earlier) = recorded(&txn, event.id, op).await? {
         txn.commit().await?;
-        return Ok(Ok(Done {
-            message: msg!("door-sent-before"),
-            guest: earlier,
-        }));
+        return Ok(Ok(sent_before(earlier)));
     }
-    let Some(found) = guest::Entity::find_by_id(guest_id)
-        .filter(guest::Column::EventId.eq(event.id))
-        .one(&txn)
-        .await?
-    else {
+    let Some(found) = guest_of(&txn, event, guest_id).await? else {
         return Ok(Err(Refusal::new(msg!("door-guest-unknown"))));
     };
     if found.checked_in_at.is_some() {
@@ -567,15 +608,7 @@ async fn check_in(
         return Ok(Err(Refusal::new(reason).guest(found.id)));
     }
     // only the first of two devices finds the guest not yet in: the row is the referee
-    let updated = guest::Entity::update_many()
-        .col_expr(guest::Column::CheckedInAt, Expr::value(Some(at)))
-        .col_expr(guest::Column::CheckedInBy, Expr::value(Some(actor.id)))
-        .col_expr(guest::Column::UpdatedAt, Expr::value(now))
-        .filter(guest::Column::Id.eq(found.id))
-        .filter(guest::Column::CheckedInAt.is_null())
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    if !mark_in(&txn, found.id, actor, at, now).await? {
         let now_in = guest::Entity::find_by_id(found.id)
             .one(&txn)
             .await?
@@ -622,16 +655,9 @@ async fn undo(
     let txn = begin_write(db).await?;
     if let Some(earlier) = recorded(&txn, event.id, op).await? {
         txn.commit().await?;
-        return Ok(Ok(Done {
-            message: msg!("door-sent-before"),
-            guest: earlier,
-        }));
+        return Ok(Ok(sent_before(earlier)));
     }
-    let Some(found) = guest::Entity::find_by_id(guest_id)
-        .filter(guest::Column::EventId.eq(event.id))
-        .one(&txn)
-        .await?
-    else {
+    let Some(found) = guest_of(&txn, event, guest_id).await? else {
         return Ok(Err(Refusal::new(msg!("door-guest-unknown"))));
     };
     let contact = contact_of(&txn, &found).await?;
@@ -691,7 +717,9 @@ async fn walk_in_check_in(
     let draft = match draft {
         Ok(draft) => draft,
         Err(errors) => {
-            let first = errors.into_iter().next().expect("at least one error");
+            let Some(first) = errors.into_iter().next() else {
+                return Err(AppError::Internal);
+            };
             let field = match first.field.as_str() {
                 "first_name" => "first_name",
                 "last_name" => "last_name",
@@ -718,10 +746,7 @@ async fn walk_in_check_in(
     let txn = begin_write(db).await?;
     if let Some(earlier) = recorded(&txn, event.id, op).await? {
         txn.commit().await?;
-        return Ok(Ok(Done {
-            message: msg!("door-sent-before"),
-            guest: earlier,
-        }));
+        return Ok(Ok(sent_before(earlier)));
     }
     let email = draft.email.as_str().to_string();
     let existing = contact::Entity::find()
@@ -763,14 +788,7 @@ async fn walk_in_check_in(
         }
         Some(found) => {
             // on the list already (maybe declined, maybe never invited): they came, so they are in
-            guest::Entity::update_many()
-                .col_expr(guest::Column::CheckedInAt, Expr::value(Some(at)))
-                .col_expr(guest::Column::CheckedInBy, Expr::value(Some(actor.id)))
-                .col_expr(guest::Column::UpdatedAt, Expr::value(now))
-                .filter(guest::Column::Id.eq(found.id))
-                .filter(guest::Column::CheckedInAt.is_null())
-                .exec(&txn)
-                .await?;
+            mark_in(&txn, found.id, actor, at, now).await?;
             found.id
         }
         None => {
