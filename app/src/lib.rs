@@ -165,6 +165,21 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/events/:id/report")
+                        view=pages::report::EventReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/reports")
+                        view=pages::reports::ManagerReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/follow-ups")
+                        view=pages::follow_ups::FollowUpsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/events/:id/door")
                         view=pages::door::DoorPage
                         ssr=SsrMode::Async

@@ -16,6 +16,7 @@ mod m20261127_000012_calendar_updates;
 mod m20261127_000013_reminders;
 mod m20261128_000014_door;
 mod m20261128_000015_arrival_mail;
+mod m20261128_000016_outcomes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_reminders::Migration),
             Box::new(m20261128_000014_door::Migration),
             Box::new(m20261128_000015_arrival_mail::Migration),
+            Box::new(m20261128_000016_outcomes::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use app::domain::{AccountQuery, ContactQuery};
 use app::error::AppError;
 use app::ssr::auth::{purge_expired_sessions, user_for_session, CurrentUser, SESSION_COOKIE};
-use app::ssr::services::{AccountService, ContactService};
+use app::ssr::services::{reports, AccountService, ContactService, ReportService};
 use app::ssr::{db, seed, state::AppState, throttle::LoginThrottle};
 use app::{shell, App};
 use axum::body::Body;
@@ -365,6 +365,8 @@ pub fn router(
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/contacts/export.csv", get(export_contacts))
         .route("/accounts/export.csv", get(export_accounts))
+        .route("/events/{id}/report/{file}", get(export_event_report))
+        .route("/reports/{file}", get(export_manager_report))
         .route("/rsvp/{token}/video", get(open_video))
         .route("/rsvp/{token}/calendar.ics", get(guest_calendar))
         .route("/events/{id}/calendar.ics", get(event_calendar))
@@ -627,6 +629,59 @@ async fn export_accounts(
     };
     let result = AccountService::export_csv(&state.db, &user, &query).await;
     csv_response("accounts.csv", result)
+}
+
+/// `GET /events/{id}/report/{table}.csv`: a table of the event report (`funnel`, `reps`,
+/// `goals`, `accounts`), for signed-in users.
+async fn export_event_report(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path((id, file)): axum::extract::Path<(i32, String)>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Some(table) = file.strip_suffix(".csv") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = async {
+        let report = ReportService::event(&state.db, &user, id, chrono::Utc::now()).await?;
+        reports::event_csv(&report, table)
+    }
+    .await;
+    csv_response(&format!("event-{id}-{table}.csv"), result)
+}
+
+#[derive(serde::Deserialize)]
+struct ReportRange {
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+/// `GET /reports/{table}.csv?from=&to=`: a table of the manager report (`leaderboard`, `trend`,
+/// `events`, `teams`) for the same range as the page, for signed-in users.
+async fn export_manager_report(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    Query(range): Query<ReportRange>,
+) -> Response {
+    let Some(user) = session_user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Some(table) = file.strip_suffix(".csv") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let now = chrono::Utc::now();
+    let (default_from, default_to) = reports::default_range(now.date_naive());
+    let from = range.from.unwrap_or(default_from);
+    let to = range.to.unwrap_or(default_to);
+    let result = async {
+        let report = ReportService::manager(&state.db, &user, from, to, now).await?;
+        reports::manager_csv(&report, table)
+    }
+    .await;
+    csv_response(&format!("report-{from}-{to}-{table}.csv"), result)
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

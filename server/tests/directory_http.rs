@@ -110,8 +110,13 @@ async fn the_contacts_export_is_rfc_4180_utf8_and_neutralises_formulas() {
     assert_eq!(
         body,
         "\u{feff}name,domain,industry,tier,target_account,owner_email,contacts\r\n\
+Alpenmilch eG,alpenmilch.example,Food,A,yes,tom@demo.test,3\r\n\
+Hafenkran AG,hafenkran.example,Logistics,A,yes,sales@demo.test,3\r\n\
 Kestrel Health,kestrel.example,Healthcare,A,yes,sales@demo.test,2\r\n\
-Nordwind Logistik GmbH,nordwind.example,Logistics,A,yes,sales@demo.test,2\r\n"
+Nordwind Logistik GmbH,nordwind.example,Logistics,A,yes,sales@demo.test,2\r\n\
+Northbridge Pharma,northbridge.example,Healthcare,A,yes,sales@demo.test,3\r\n\
+Tidewater Ports,tidewater.example,Logistics,A,yes,tom@demo.test,3\r\n\
+Vireo Mobility,vireo.example,Automotive,A,yes,tom@demo.test,3\r\n"
     );
 }
 

@@ -319,8 +319,8 @@ async fn a_bad_event_gets_422_naming_the_field_and_is_not_stored() {
         .unwrap();
     assert_eq!(
         list.as_array().unwrap().len(),
-        3,
-        "only the three demo events"
+        5,
+        "only the five demo events"
     );
 }
 

@@ -8,6 +8,7 @@ pub mod guest_list;
 pub mod invitations;
 pub mod plan;
 pub mod profile;
+pub mod reports;
 pub mod users;
 
 /// Gives a failed server function its real HTTP status (404, 403, 422…), and sends a page render

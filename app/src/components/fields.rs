@@ -114,7 +114,7 @@ pub fn TextArea(
 /// HTML without escaping them (as for `<script>`), so typed or stored text with `</textarea>` in
 /// it would end the element and become markup: the server escapes it here. The browser decodes
 /// it into the same text the client-side view holds, so hydration agrees.
-fn textarea_text(value: String) -> String {
+pub fn textarea_text(value: String) -> String {
     if cfg!(feature = "ssr") {
         value
             .replace('&', "&amp;")

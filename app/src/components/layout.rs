@@ -102,6 +102,8 @@ fn Nav(user: UserDto) -> impl IntoView {
                 .role
                 .can_edit_events()
                 .then(|| view! { <A href="/events/new">{tr!(lang, "nav-new-event")}</A> })}
+            <A href="/follow-ups">{tr!(lang, "nav-follow-ups")}</A>
+            <A href="/reports">{tr!(lang, "nav-reports")}</A>
             <A href="/contacts">{tr!(lang, "nav-contacts")}</A>
             <A href="/accounts">{tr!(lang, "nav-accounts")}</A>
             {user

@@ -85,12 +85,14 @@ impl Team {
     }
 }
 
-/// The event's numbers that goals are measured against. Parts whose data does not exist yet
-/// (attendance, meetings, pipeline) are zero until it does.
+/// The event's numbers that goals are measured against (see `report::EventFigures::goal_facts`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalFacts {
     pub accepted: u64,
+    /// everyone checked in, walk-ins included
     pub attendees: u64,
+    /// accepted guests who were checked in (the show rate's numerator)
+    pub accepted_attended: u64,
     pub target_accounts_attending: u64,
     pub new_contacts_attending: u64,
     pub meetings_booked: u64,
@@ -107,9 +109,9 @@ impl GoalFacts {
             GoalMetric::NewContactsAttending => self.new_contacts_attending,
             GoalMetric::MeetingsBooked => self.meetings_booked,
             GoalMetric::PipelineAmount => self.pipeline_amount,
-            GoalMetric::ShowRate => (self.attendees * 100)
-                .checked_div(self.accepted)
-                .unwrap_or(0),
+            GoalMetric::ShowRate => {
+                u64::from(super::percent(self.accepted_attended, self.accepted).unwrap_or(0))
+            }
         }
     }
 }
@@ -196,6 +198,7 @@ mod tests {
         GoalFacts {
             accepted: 40,
             attendees: 30,
+            accepted_attended: 30,
             target_accounts_attending: 6,
             new_contacts_attending: 4,
             meetings_booked: 9,

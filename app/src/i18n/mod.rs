@@ -206,6 +206,57 @@ pub fn format_local(lang: Lang, local: &NaiveDateTime, tz: Tz) -> String {
     }
 }
 
+/// A month: "Nov 2026", "Nov. 2026".
+pub fn format_month(lang: Lang, day: &chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::En => day.format("%b %Y").to_string(),
+        Lang::De => format!("{} {}", MONTHS_DE[day.month0() as usize], day.year()),
+    }
+}
+
+/// A day: "3 Dec 2026", "3. Dez. 2026".
+pub fn format_day(lang: Lang, day: &chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::En => day.format("%-d %b %Y").to_string(),
+        Lang::De => format!(
+            "{}. {} {}",
+            day.day(),
+            MONTHS_DE[day.month0() as usize],
+            day.year()
+        ),
+    }
+}
+
+/// A whole number with the language's thousands separator: "25,000", "25.000".
+pub fn format_number(lang: Lang, value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::De => '.',
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    if value < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// An amount of money: "EUR 25,000", "25.000 EUR".
+pub fn format_amount(lang: Lang, amount: i64, currency: &str) -> String {
+    match lang {
+        Lang::En => format!("{currency} {}", format_number(lang, amount)),
+        Lang::De => format!("{} {currency}", format_number(lang, amount)),
+    }
+}
+
 /// From start to end in `tz`: the end names only its time when the event ends the same day
 /// ("Wed 10 Mar 2027, 18:00 CET – 22:00 CET").
 pub fn format_span(lang: Lang, start: &NaiveDateTime, end: &NaiveDateTime, tz: Tz) -> String {
@@ -254,6 +305,18 @@ pub fn relative(lang: Lang, now: DateTime<Utc>, then: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn amounts_and_months_are_written_as_each_language_writes_them() {
+        assert_eq!(format_amount(Lang::En, 1_250_000, "EUR"), "EUR 1,250,000");
+        assert_eq!(format_amount(Lang::De, 25_000, "EUR"), "25.000 EUR");
+        assert_eq!(format_number(Lang::En, 999), "999");
+        assert_eq!(format_number(Lang::En, -1000), "-1,000");
+        let day = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        assert_eq!(format_month(Lang::En, &day), "Mar 2026");
+        assert_eq!(format_month(Lang::De, &day), "März 2026");
+        assert_eq!(format_day(Lang::De, &day), "3. März 2026");
+    }
 
     #[test]
     fn times_are_shown_with_the_zone_named() {

@@ -128,6 +128,11 @@ fn EventView(
                             {tr!(lang, "door-open-link")}
                         </a>
                     })}
+                    {(detail.status != EventStatus::Draft).then(|| view! {
+                        <a class="button" href=format!("/events/{id}/report")>
+                            {tr!(lang, "report-open-link")}
+                        </a>
+                    })}
                     <a class="button" href=format!("/events/{id}/calendar.ics") download="" rel="external">
                         {tr!(lang, "calendar-add")}
                     </a>

@@ -1,5 +1,6 @@
 //! Server-only code: database, entities, services, authentication, mail parts and demo data.
 pub mod auth;
+pub mod charts;
 pub mod db;
 pub mod entities;
 pub mod mail;

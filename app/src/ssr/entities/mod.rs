@@ -10,6 +10,7 @@ pub mod goal;
 pub mod guest;
 pub mod guest_token;
 pub mod outbox;
+pub mod outcome;
 pub mod quota;
 pub mod scheduled_send;
 pub mod session;

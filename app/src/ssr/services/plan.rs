@@ -1,5 +1,5 @@
 //! Shared goals (progress computed live from the guest list) and the event's task checklist.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -13,8 +13,9 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::{account, contact, event, goal, guest, task, user};
-use crate::ssr::services::{EventService, UserService};
+use crate::ssr::entities::{event, goal, task, user};
+use crate::ssr::services::reports::reporting_currency;
+use crate::ssr::services::{EventService, ReportService, UserService};
 
 pub struct PlanService;
 
@@ -23,67 +24,13 @@ fn can_plan(actor: &CurrentUser) -> bool {
 }
 
 impl PlanService {
-    /// The numbers goals are measured against, counted from the guest list right now.
+    /// The numbers goals are measured against, counted from the guest list and the follow-up
+    /// outcomes right now (the same figures as the event report).
     pub async fn facts(db: &DatabaseConnection, event_id: i32) -> Result<GoalFacts, AppError> {
-        let guests = guest::Entity::find()
-            .filter(guest::Column::EventId.eq(event_id))
-            .all(db)
-            .await?;
-        let accepted = guests
-            .iter()
-            .filter(|g| g.answer == crate::domain::Answer::Accepted)
-            .count() as u64;
-        let attending: Vec<&guest::Model> = guests
-            .iter()
-            .filter(|g| g.checked_in_at.is_some())
-            .collect();
-        let contact_ids: Vec<i32> = attending.iter().map(|g| g.contact_id).collect();
-        let contacts = contact::Entity::find()
-            .filter(contact::Column::Id.is_in(contact_ids.clone()))
-            .all(db)
-            .await?;
-        let target_accounts: HashSet<i32> = account::Entity::find()
-            .filter(account::Column::TargetAccount.eq(true))
-            .filter(
-                account::Column::Id.is_in(
-                    contacts
-                        .iter()
-                        .filter_map(|c| c.account_id)
-                        .collect::<Vec<_>>(),
-                ),
-            )
-            .all(db)
+        let event = EventService::find(db, event_id).await?;
+        Ok(ReportService::figures(db, &event, Utc::now())
             .await?
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
-        let attending_target_accounts: HashSet<i32> = contacts
-            .iter()
-            .filter_map(|c| c.account_id)
-            .filter(|id| target_accounts.contains(id))
-            .collect();
-        // a new contact: this is the first event they ever attended
-        let earlier_attendance: HashSet<i32> = guest::Entity::find()
-            .filter(guest::Column::ContactId.is_in(contact_ids))
-            .filter(guest::Column::EventId.ne(event_id))
-            .filter(guest::Column::CheckedInAt.is_not_null())
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|g| g.contact_id)
-            .collect();
-        Ok(GoalFacts {
-            accepted,
-            attendees: attending.len() as u64,
-            target_accounts_attending: attending_target_accounts.len() as u64,
-            new_contacts_attending: attending
-                .iter()
-                .filter(|g| !earlier_attendance.contains(&g.contact_id))
-                .count() as u64,
-            // follow-up outcomes do not exist yet: 0 until they do
-            meetings_booked: 0,
-            pipeline_amount: 0,
-        })
+            .goal_facts(reporting_currency()))
     }
 
     pub async fn goals(db: &DatabaseConnection, event_id: i32) -> Result<Vec<GoalRow>, AppError> {

@@ -1,5 +1,8 @@
-//! Demo data for a new database: one user per role, a few accounts and contacts, two events in
-//! planning and one happening now, whose guests accepted and wait at the door.
+//! Demo data for a new database: one user per role and two more reps, a dozen accounts with
+//! dozens of contacts, two events in planning, one happening now whose guests accepted and wait
+//! at the door, and two past events with check-ins, no-shows and follow-up outcomes
+//! (`story`), so the reports and follow-ups show the product working.
+mod story;
 use chrono::{Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
@@ -234,6 +237,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     )
     .await?;
     seed_event_at_the_door(db, marketing, sales, &contact_ids).await?;
+    story::seed_past_events(db, marketing, sales, &contact_ids).await?;
     Ok(true)
 }
 
