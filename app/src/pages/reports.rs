@@ -29,7 +29,16 @@ pub fn ManagerReportPage() -> impl IntoView {
                     Ok(report) => view! { <ManagerReportView report /> }.into_any(),
                     Err(err) => view! {
                         <RangeForm from=range().0.unwrap_or_default() to=range().1.unwrap_or_default() />
-                        <p class="notice" role="alert">{general_error(lang, &err)}</p>
+                        <p class="notice" role="alert">
+                            {match &err {
+                                crate::error::AppError::Validation(errors) => errors
+                                    .iter()
+                                    .map(|e| crate::i18n::word(lang, &e.message))
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                                other => general_error(lang, other).unwrap_or_default(),
+                            }}
+                        </p>
                     }
                         .into_any(),
                 }
