@@ -112,6 +112,15 @@ test("the pages a sales rep works on have a title and no serious accessibility v
   // the event page as a rep shows the nomination form
   const event = await firstHref(page, /^\/events\/\d+$/);
   await checkPage(page, event, "event page as sales");
+  await checkPage(page, "/follow-ups", "follow-ups with outcome forms");
+});
+
+test("the reports a manager reads have a title and no serious accessibility violation", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await checkPage(page, "/reports", "manager report");
+  const report = await firstHref(page, /^\/events\/\d+\/report$/);
+  await checkPage(page, report, "event report");
+  await checkPage(page, "/follow-ups", "overdue follow-ups");
 });
 
 test("the users page as admin has a title and no serious accessibility violation", async ({ page }) => {

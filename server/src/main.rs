@@ -127,6 +127,9 @@ async fn serve(
         for (email, _, role) in app::ssr::seed::DEMO_USERS {
             println!("  {:<22} {}", email, role.as_str());
         }
+        for (email, _) in app::ssr::seed::MORE_REPS {
+            println!("  {:<22} sales (more reps, with past events)", email);
+        }
     }
     app.run_until_stopped().await?;
     Ok(())

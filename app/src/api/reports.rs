@@ -337,8 +337,8 @@ pub async fn manager_report(
                 from: report.from.format("%Y-%m-%d").to_string(),
                 to: report.to.format("%Y-%m-%d").to_string(),
                 show_rate: crate::domain::percent(
-                    report.events.iter().map(|(_, f)| f.accepted_attended).sum(),
-                    report.events.iter().map(|(_, f)| f.funnel.accepted).sum(),
+                    report.trend.iter().map(|p| p.settled_attended).sum(),
+                    report.trend.iter().map(|p| p.settled_accepted).sum(),
                 ),
                 trend_chart: charts::trend(&points, (accepted, attended), &trend_alt),
                 leaderboard_chart: charts::bars(&top, &present::alt_text(board_title, &top)),

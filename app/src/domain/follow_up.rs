@@ -145,7 +145,7 @@ pub fn parse_amount(input: &str) -> Result<i64, super::Msg> {
         return Err(msg!("outcome-amount-missing"));
     }
     let groups: Vec<&str> = text
-        .split(|c: char| matches!(c, ',' | '.' | ' ' | '\'' | '\u{a0}' | '\u{202f}'))
+        .split([',', '.', ' ', '\'', '\u{a0}', '\u{202f}'])
         .collect();
     let grouped = groups.len() > 1;
     let well_grouped = groups

@@ -72,8 +72,12 @@ pub struct RepFigures {
     pub accepted: u64,
     /// the rep's guests checked in, walk-ins credited to the rep included
     pub attended: u64,
-    /// accepted guests who were checked in (the show rate's numerator)
+    /// accepted guests who were checked in (live, also while the event is under way)
     pub accepted_attended: u64,
+    /// accepted guests of events whose attendance is settled, and how many of them came: the
+    /// show rate's parts (an event under way would pull it down)
+    pub settled_accepted: u64,
+    pub settled_attended: u64,
     pub no_shows: u64,
     pub meetings: u64,
     pub pipeline: Pipeline,
@@ -82,9 +86,10 @@ pub struct RepFigures {
 }
 
 impl RepFigures {
-    /// Accepted guests who came, in percent of those who accepted; `None` before anyone accepted.
+    /// Accepted guests who came, in percent of those who accepted, over settled events; `None`
+    /// before there is any.
     pub fn show_rate(&self) -> Option<u8> {
-        percent(self.accepted_attended, self.accepted)
+        percent(self.settled_attended, self.settled_accepted)
     }
 
     fn add(&mut self, other: &RepFigures) {
@@ -93,6 +98,8 @@ impl RepFigures {
         self.accepted += other.accepted;
         self.attended += other.attended;
         self.accepted_attended += other.accepted_attended;
+        self.settled_accepted += other.settled_accepted;
+        self.settled_attended += other.settled_attended;
         self.no_shows += other.no_shows;
         self.meetings += other.meetings;
         self.open_follow_ups += other.open_follow_ups;
@@ -113,6 +120,8 @@ pub struct EventFigures {
     pub walk_ins: u64,
     /// accepted guests who were checked in
     pub accepted_attended: u64,
+    /// whether attendance is settled (`attendance_settled`): only then is there a show rate
+    pub settled: bool,
     pub meetings: u64,
     pub pipeline: Pipeline,
     /// target accounts with at least one person checked in
@@ -124,9 +133,14 @@ pub struct EventFigures {
 }
 
 impl EventFigures {
-    /// Accepted guests who came, in percent of those who accepted.
+    /// Accepted guests who came, in percent of those who accepted; `None` while attendance is
+    /// not settled (the goal "show rate" follows the live figure instead).
     pub fn show_rate(&self) -> Option<u8> {
-        percent(self.accepted_attended, self.funnel.accepted)
+        if self.settled {
+            percent(self.accepted_attended, self.funnel.accepted)
+        } else {
+            None
+        }
     }
 
     /// Everyone checked in: invited guests and walk-ins.
@@ -163,7 +177,10 @@ fn add_pipeline(into: &mut Pipeline, from: &Pipeline) {
 /// The figures of one event. `settled` says whether attendance is settled
 /// (`attendance_settled`): only then are accepted guests without a check-in no-shows.
 pub fn event_figures(guests: &[ReportGuest], settled: bool) -> EventFigures {
-    let mut figures = EventFigures::default();
+    let mut figures = EventFigures {
+        settled,
+        ..Default::default()
+    };
     let mut reps: HashMap<i32, RepFigures> = HashMap::new();
     let mut accounts: HashSet<i32> = HashSet::new();
     for g in guests {
@@ -189,6 +206,7 @@ pub fn event_figures(guests: &[ReportGuest], settled: bool) -> EventFigures {
                     Answer::Accepted => {
                         figures.funnel.accepted += 1;
                         rep.accepted += 1;
+                        rep.settled_accepted += u64::from(settled);
                     }
                     Answer::Declined => figures.declined += 1,
                     Answer::Waitlisted if !g.checked_in => figures.waitlisted += 1,
@@ -200,6 +218,7 @@ pub fn event_figures(guests: &[ReportGuest], settled: bool) -> EventFigures {
                     if g.answer == Answer::Accepted {
                         figures.accepted_attended += 1;
                         rep.accepted_attended += 1;
+                        rep.settled_attended += u64::from(settled);
                     }
                 }
                 if attended == Some(Attendance::NoShow) {
@@ -279,13 +298,15 @@ pub struct TrendPoint {
     pub events: u64,
     pub accepted: u64,
     pub attended: u64,
-    pub accepted_attended: u64,
+    /// accepted guests of settled events, and how many of them came
+    pub settled_accepted: u64,
+    pub settled_attended: u64,
     pub no_shows: u64,
 }
 
 impl TrendPoint {
     pub fn show_rate(&self) -> Option<u8> {
-        percent(self.accepted_attended, self.accepted)
+        percent(self.settled_attended, self.settled_accepted)
     }
 }
 
@@ -302,13 +323,17 @@ pub fn monthly_trend<'a>(
             events: 0,
             accepted: 0,
             attended: 0,
-            accepted_attended: 0,
+            settled_accepted: 0,
+            settled_attended: 0,
             no_shows: 0,
         });
         point.events += 1;
         point.accepted += figures.funnel.accepted;
         point.attended += figures.checked_in();
-        point.accepted_attended += figures.accepted_attended;
+        if figures.settled {
+            point.settled_accepted += figures.funnel.accepted;
+            point.settled_attended += figures.accepted_attended;
+        }
         point.no_shows += figures.no_shows;
     }
     months.into_values().collect()
@@ -477,6 +502,10 @@ mod tests {
         assert_eq!(percent(1, 3), Some(33));
         assert_eq!(percent(0, 0), None);
         assert_eq!(EventFigures::default().show_rate(), None);
+        // while the event is under way there is no show rate yet (it would only count who came
+        // so far)
+        assert_eq!(event_figures(&dinner(), false).show_rate(), None);
+        assert_eq!(event_figures(&dinner(), false).reps[0].show_rate(), None);
     }
 
     #[test]

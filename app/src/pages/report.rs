@@ -35,8 +35,9 @@ pub fn EventReportPage() -> impl IntoView {
 /// A figure in a tile: the number large, its name below.
 #[component]
 pub fn Tile(label: String, value: String, #[prop(optional)] id: &'static str) -> impl IntoView {
+    let long = value.chars().count() > 10;
     view! {
-        <div class="tile" id=(!id.is_empty()).then_some(id)>
+        <div class="tile" class:tile-long=long id=(!id.is_empty()).then_some(id)>
             <span class="tile-value">{value}</span>
             <span class="tile-label">{label}</span>
         </div>
@@ -177,12 +178,13 @@ fn EventReportView(report: EventReportDto) -> impl IntoView {
                                     .iter()
                                     .map(|g| {
                                         let unit = if g.metric.is_percent() { " %" } else { "" };
+                                        let number = |n: u64| crate::i18n::format_number(lang, n as i64);
                                         view! {
                                             <tr>
                                                 <th scope="row">{crate::i18n::t(lang, g.metric.label_key()).to_string()}</th>
                                                 <td>{team_name(lang, g.team)}</td>
-                                                <td class="num">{format!("{}{unit}", g.target)}</td>
-                                                <td class="num">{format!("{}{unit}", g.value)}</td>
+                                                <td class="num">{format!("{}{unit}", number(g.target))}</td>
+                                                <td class="num">{format!("{}{unit}", number(g.value))}</td>
                                                 <td>
                                                     <span class="meter" role="img" aria-label=format!("{} %", g.percent)>
                                                         <span style=format!("width:{}%", g.percent)></span>

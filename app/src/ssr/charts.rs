@@ -35,7 +35,7 @@ fn accessible(svg: String, (width, height): (u32, u32), alt: &str) -> String {
 /// Horizontal bars, one per `(label, value)`, first at the top; each bar carries its value.
 /// Used for the funnel and for per-rep figures.
 pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
-    let size = (640u32, 44 + 36 * rows.len().max(1) as u32);
+    let size = (560u32, 48 + 40 * rows.len().max(1) as u32);
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let n = rows.len();
     let mut svg = String::new();
@@ -45,14 +45,14 @@ pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
             root.fill(&WHITE)?;
             let label_width = rows
                 .iter()
-                .map(|(l, _)| l.chars().count() as u32 * 8 + 16)
+                .map(|(l, _)| l.chars().count() as u32 * 10 + 24)
                 .max()
                 .unwrap_or(60)
-                .clamp(60, 220);
+                .clamp(60, 200);
             let mut chart = ChartBuilder::on(&root)
                 .margin(8)
                 .margin_right(48)
-                .x_label_area_size(28)
+                .x_label_area_size(30)
                 .y_label_area_size(label_width)
                 .build_cartesian_2d(
                     0u64..max + max / 10 + 1,
@@ -61,6 +61,7 @@ pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
             chart
                 .configure_mesh()
                 .disable_y_mesh()
+                .set_tick_mark_size(LabelAreaPosition::Left, 0)
                 .light_line_style(RGBColor(0xec, 0xee, 0xf2))
                 .bold_line_style(RGBColor(0xdd, 0xe1, 0xe8))
                 .axis_style(MUTED)
@@ -70,19 +71,19 @@ pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
                     SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - *i].0.clone(),
                     _ => String::new(),
                 })
-                .label_style((FONT, 14).into_font().color(&INK))
+                .label_style((FONT, 17).into_font().color(&INK))
                 .draw()?;
             chart.draw_series(
                 Histogram::horizontal(&chart)
                     .style(PRIMARY.filled())
-                    .margin(7)
+                    .margin(8)
                     .data(rows.iter().enumerate().map(|(i, (_, v))| (n - 1 - i, *v))),
             )?;
             chart.draw_series(rows.iter().enumerate().map(|(i, (_, v))| {
                 Text::new(
-                    v.to_string(),
+                    format!(" {v}"),
                     (*v, SegmentValue::CenterOf(n - 1 - i)),
-                    (FONT, 14)
+                    (FONT, 17)
                         .into_font()
                         .color(&INK)
                         .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -100,7 +101,7 @@ pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
 
 /// Two lines over months (`accepted` and `attended`), with a legend.
 pub fn trend(points: &[(String, u64, u64)], legend: (&str, &str), alt: &str) -> String {
-    let size = (640u32, 280u32);
+    let size = (560u32, 300u32);
     let n = points.len().max(1);
     let max = points
         .iter()
@@ -116,12 +117,13 @@ pub fn trend(points: &[(String, u64, u64)], legend: (&str, &str), alt: &str) -> 
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
                 .margin_right(24)
-                .x_label_area_size(30)
-                .y_label_area_size(44)
-                .build_cartesian_2d((0usize..n).into_segmented(), 0u64..max + max / 10 + 1)?;
+                .x_label_area_size(34)
+                .y_label_area_size(48)
+                .build_cartesian_2d((0usize..n - 1).into_segmented(), 0u64..max + max / 10 + 1)?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
+                .set_tick_mark_size(LabelAreaPosition::Bottom, 0)
                 .light_line_style(RGBColor(0xec, 0xee, 0xf2))
                 .bold_line_style(RGBColor(0xdd, 0xe1, 0xe8))
                 .axis_style(MUTED)
@@ -132,7 +134,7 @@ pub fn trend(points: &[(String, u64, u64)], legend: (&str, &str), alt: &str) -> 
                     }
                     _ => String::new(),
                 })
-                .label_style((FONT, 13).into_font().color(&INK))
+                .label_style((FONT, 16).into_font().color(&INK))
                 .draw()?;
             for (color, pick, name) in [(PRIMARY, 1usize, legend.0), (OK, 2usize, legend.1)] {
                 let value = |p: &(String, u64, u64)| if pick == 1 { p.1 } else { p.2 };
@@ -155,7 +157,7 @@ pub fn trend(points: &[(String, u64, u64)], legend: (&str, &str), alt: &str) -> 
                 .position(SeriesLabelPosition::UpperLeft)
                 .background_style(WHITE.mix(0.9))
                 .border_style(RGBColor(0xdd, 0xe1, 0xe8))
-                .label_font((FONT, 13).into_font().color(&INK))
+                .label_font((FONT, 16).into_font().color(&INK))
                 .draw()?;
             root.present()?;
             Ok(())
@@ -192,6 +194,29 @@ mod tests {
             y[..y.find('"').unwrap()].parse().unwrap()
         };
         assert!(y_of("Nominated") < y_of("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn one_bar_and_one_month_are_drawn_too() {
+        let svg = bars(
+            &[("Sam Sales".into(), 4)],
+            "Attendees per rep. Sam Sales: 4.",
+        );
+        assert_eq!(
+            svg.matches("<rect").count(),
+            2,
+            "the background and one bar: {svg}"
+        );
+        let svg = trend(
+            &[("Nov 2026".into(), 6, 5)],
+            ("Accepted", "Attended"),
+            "trend",
+        );
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "one point per line: {svg}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod story;
 use chrono::{Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+pub use story::MORE_REPS;
 
 use super::auth::CurrentUser;
 use super::entities::{account, contact, event, guest};

@@ -98,8 +98,20 @@ const LUNCH: [(usize, Fate); 8] = [
     (2, Came(Some(Meeting(8)))),
 ];
 
-/// More accounts: (name, domain, industry, tier, target account, contacts as (first, last, title)).
-const ACCOUNTS: [(&str, &str, &str, &str, bool, [(&str, &str, &str); 3]); 10] = [
+/// A person at a demo account: first name, last name, title.
+type Person = (&'static str, &'static str, &'static str);
+
+/// A demo account: name, domain, industry, tier, target account, its people.
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    [Person; 3],
+);
+
+const ACCOUNTS: [DemoAccount; 10] = [
     (
         "Hafenkran AG",
         "hafenkran.example",
