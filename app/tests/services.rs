@@ -382,11 +382,12 @@ on_both_databases!(
     |db: DatabaseConnection| async move {
         assert!(seed::seed_if_empty(&db).await.unwrap());
         assert!(!seed::seed_if_empty(&db).await.unwrap());
-        assert_eq!(user::Entity::find().count(&db).await.unwrap(), 4);
+        // one user per role and two more reps
+        assert_eq!(user::Entity::find().count(&db).await.unwrap(), 6);
         let events = event::Entity::find().all(&db).await.unwrap();
         let mut statuses: Vec<_> = events.iter().map(|e| e.status.as_str()).collect();
         statuses.sort();
-        assert_eq!(statuses, ["draft", "open", "open"]);
+        assert_eq!(statuses, ["closed", "closed", "draft", "open", "open"]);
         // the event under way has accepted guests waiting at the door
         let breakfast = events
             .iter()
@@ -949,7 +950,9 @@ on_both_databases!(
         )
         .await
         .unwrap();
+        // approved, invited, and the guest accepted
         let mut answered: guest::ActiveModel = g.into();
+        answered.state = Set(app::domain::NominationState::Approved);
         answered.answer = Set(app::domain::Answer::Accepted);
         answered.update(&db).await.unwrap();
         let goals = PlanService::goals(&db, event_id).await.unwrap();
