@@ -27,7 +27,7 @@ test("an accepted guest's event moves by an hour: one update with a higher SEQUE
   await page.getByRole("button", { name: "Open for invitations" }).click();
   await expect(page.getByText("Open", { exact: true }).first()).toBeVisible();
   await page.getByLabel("Seats for Sam Sales").fill("1");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.locator(".quotas tr", { hasText: "Sam Sales" }).getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByLabel("Seats for Sam Sales")).toHaveValue("1");
   const eventUrl = page.url();
   await signOut(page);

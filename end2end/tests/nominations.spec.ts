@@ -21,7 +21,7 @@ test("sales nominates within a quota of two, marketing approves one and rejects 
   await signIn(page, "marketing@demo.test");
   await openEvent(page);
   await page.getByLabel("Seats for Sam Sales").fill("2");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.locator(".quotas tr", { hasText: "Sam Sales" }).getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByLabel("Seats for Sam Sales")).toHaveValue("2");
   await signOut(page);
 
