@@ -69,6 +69,10 @@ test("a rep records a follow-up outcome; a bad amount is named and changes nothi
   await expect(open.locator(".chip-danger")).toHaveText("Open for over a week");
   await hydrated(page);
 
+  // nothing chosen: the outcome is named
+  await open.getByRole("button", { name: "Save outcome" }).click();
+  await expect(open.getByText("Outcome must be a meeting booked, an opportunity or no interest.")).toBeVisible();
+
   await open.getByLabel("Opportunity").check();
   await open.getByRole("button", { name: "Save outcome" }).click();
   await expect(open.getByText("Amount is needed for an opportunity.")).toBeVisible();

@@ -195,6 +195,16 @@ async fn a_rep_records_an_outcome_and_a_bad_one_is_named_and_changes_nothing() {
         outcome::Entity::find().count(&app.db).await.unwrap(),
         before
     );
+    // a form with no outcome ticked sends no kind at all: named too
+    let res = app
+        .post(
+            &sales,
+            "record_outcome",
+            &[("guest_id", &guest), ("input[note]", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(worded(&res.text().await.unwrap()).contains("kind: Outcome must be"));
 
     let res = app
         .post(

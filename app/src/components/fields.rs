@@ -51,8 +51,11 @@ pub fn TextField(
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] list: &'static str,
+    /// the field's id when the form's name is not unique on the page (one form per row)
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = field_id(name);
+    let (id, message_id) = ids(name, field, id);
     let invalid = move || message_for(&errors.get(), field).is_some();
     view! {
         <div class="field" class:invalid=invalid>
@@ -67,10 +70,10 @@ pub fn TextField(
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 list=(!list.is_empty()).then_some(list)
                 aria-invalid=move || invalid().to_string()
-                aria-describedby=format!("err-{field}")
+                aria-describedby=message_id.clone()
                 data-field=field
             />
-            <FieldMessage errors field />
+            <FieldMessage errors field id=message_id />
         </div>
     }
 }

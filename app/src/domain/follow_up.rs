@@ -57,8 +57,10 @@ pub struct Outcome {
     pub currency: Option<String>,
 }
 
-/// What a rep types to record an outcome.
+/// What a rep types to record an outcome. Every field may be missing (a form sends no kind when
+/// no choice was ticked): the parse names it then, rather than the request failing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutcomeInput {
     pub kind: String,
     pub meeting_on: String,

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::reports::{follow_ups, FollowUpRowDto, FollowUpsDto, RecordOutcome};
 use crate::components::{
-    action_field_errors, action_message, general_error, use_lang, FieldMessage,
+    action_field_errors, action_message, general_error, use_lang, FieldMessage, TextArea, TextField,
 };
 use crate::domain::{message_for, Attendance, OutcomeKind};
 
@@ -203,59 +203,41 @@ fn OutcomeForm(row: FollowUpRowDto, currency: String) -> impl IntoView {
                     <FieldMessage errors field="kind" id=field_id("kind-err") />
                 </fieldset>
                 <div class="field-row">
-                    <div class="field" class:invalid=invalid("meeting_on")>
-                        <label for=field_id("meeting")>{tr!(lang, "outcome-meeting-on")}</label>
-                        <input
-                            id=field_id("meeting")
-                            type="date"
-                            name="input[meeting_on]"
-                            value=o.as_ref().and_then(|o| o.meeting_on.clone()).unwrap_or_default()
-                            aria-invalid=move || invalid("meeting_on")().to_string()
-                            aria-describedby=field_id("meeting-err")
-                        />
-                        <FieldMessage errors field="meeting_on" id=field_id("meeting-err") />
-                    </div>
-                    <div class="field" class:invalid=invalid("amount")>
-                        <label for=field_id("amount")>{tr!(lang, "outcome-amount")}</label>
-                        <input
-                            id=field_id("amount")
-                            type="text"
-                            inputmode="numeric"
-                            name="input[amount]"
-                            value=o.as_ref().and_then(|o| o.amount).map(|a| a.to_string()).unwrap_or_default()
-                            aria-invalid=move || invalid("amount")().to_string()
-                            aria-describedby=field_id("amount-err")
-                        />
-                        <FieldMessage errors field="amount" id=field_id("amount-err") />
-                    </div>
-                    <div class="field field-narrow" class:invalid=invalid("currency")>
-                        <label for=field_id("currency")>{tr!(lang, "outcome-currency")}</label>
-                        <input
-                            id=field_id("currency")
-                            type="text"
-                            name="input[currency]"
-                            maxlength="3"
-                            autocapitalize="characters"
-                            value=o.as_ref().and_then(|o| o.currency.clone()).unwrap_or(currency)
-                            aria-invalid=move || invalid("currency")().to_string()
-                            aria-describedby=field_id("currency-err")
-                        />
-                        <FieldMessage errors field="currency" id=field_id("currency-err") />
-                    </div>
+                    <TextField
+                        label=tr!(lang, "outcome-meeting-on")
+                        name="input[meeting_on]"
+                        field="meeting_on"
+                        errors
+                        input_type="date"
+                        value=o.as_ref().and_then(|o| o.meeting_on.clone()).unwrap_or_default()
+                        id=field_id("meeting")
+                    />
+                    <TextField
+                        label=tr!(lang, "outcome-amount")
+                        name="input[amount]"
+                        field="amount"
+                        errors
+                        value=o.as_ref().and_then(|o| o.amount).map(|a| a.to_string()).unwrap_or_default()
+                        id=field_id("amount")
+                    />
+                    <TextField
+                        label=tr!(lang, "outcome-currency")
+                        name="input[currency]"
+                        field="currency"
+                        errors
+                        value=o.as_ref().and_then(|o| o.currency.clone()).unwrap_or(currency)
+                        id=field_id("currency")
+                    />
                 </div>
-                <div class="field" class:invalid=invalid("note")>
-                    <label for=field_id("note")>{tr!(lang, "outcome-note")}</label>
-                    <textarea
-                        id=field_id("note")
-                        name="input[note]"
-                        rows="2"
-                        aria-invalid=move || invalid("note")().to_string()
-                        aria-describedby=field_id("note-err")
-                    >
-                        {crate::components::textarea_text(o.as_ref().map(|o| o.note.clone()).unwrap_or_default())}
-                    </textarea>
-                    <FieldMessage errors field="note" id=field_id("note-err") />
-                </div>
+                <TextArea
+                    label=tr!(lang, "outcome-note")
+                    name="input[note]"
+                    field="note"
+                    errors
+                    rows=2
+                    value=o.as_ref().map(|o| o.note.clone()).unwrap_or_default()
+                    id=field_id("note")
+                />
                 <p class="form-error" role="alert">{move || message.get()}</p>
                 <button type="submit" class="button button-primary">{tr!(lang, "outcome-save")}</button>
             </ActionForm>

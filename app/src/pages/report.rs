@@ -185,12 +185,7 @@ fn EventReportView(report: EventReportDto) -> impl IntoView {
                                                 <td>{team_name(lang, g.team)}</td>
                                                 <td class="num">{format!("{}{unit}", number(g.target))}</td>
                                                 <td class="num">{format!("{}{unit}", number(g.value))}</td>
-                                                <td>
-                                                    <span class="meter" role="img" aria-label=format!("{} %", g.percent)>
-                                                        <span style=format!("width:{}%", g.percent)></span>
-                                                    </span>
-                                                    {format!(" {} %", g.percent)}
-                                                </td>
+                                                <td><Meter percent=g.percent /></td>
                                             </tr>
                                         }
                                     })
@@ -239,6 +234,17 @@ fn EventReportView(report: EventReportDto) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// A share reached, 0–100: a small bar and the number.
+#[component]
+pub fn Meter(percent: u8) -> impl IntoView {
+    view! {
+        <span class="meter" aria-hidden="true">
+            <span style=format!("width:{percent}%")></span>
+        </span>
+        {format!(" {percent} %")}
     }
 }
 

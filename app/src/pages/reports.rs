@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::reports::{manager_report, ManagerReportDto};
 use crate::components::{general_error, use_lang};
-use crate::pages::report::{rate_text, team_name, RepTable, SectionHead, Tile};
+use crate::pages::report::{rate_text, team_name, Meter, RepTable, SectionHead, Tile};
 
 #[component]
 pub fn ManagerReportPage() -> impl IntoView {
@@ -170,12 +170,7 @@ fn ManagerReportView(report: ManagerReportDto) -> impl IntoView {
                                                     <th scope="row">{team_name(lang, t.team)}</th>
                                                     <td class="num">{t.goals}</td>
                                                     <td class="num">{t.met}</td>
-                                                    <td>
-                                                        <span class="meter" role="img" aria-label=format!("{} %", t.average_percent)>
-                                                            <span style=format!("width:{}%", t.average_percent)></span>
-                                                        </span>
-                                                        {format!(" {} %", t.average_percent)}
-                                                    </td>
+                                                    <td><Meter percent=t.average_percent /></td>
                                                 </tr>
                                             })
                                             .collect_view()}

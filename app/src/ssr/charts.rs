@@ -68,7 +68,8 @@ pub fn bars(rows: &[(String, u64)], alt: &str) -> String {
                 .x_labels(6)
                 .x_label_formatter(&|v| v.to_string())
                 .y_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) if *i < n => rows[n - 1 - *i].0.clone(),
+                    // two spaces keep the name off the axis
+                    SegmentValue::CenterOf(i) if *i < n => format!("{}  ", rows[n - 1 - *i].0),
                     _ => String::new(),
                 })
                 .label_style((FONT, 17).into_font().color(&INK))

@@ -388,18 +388,7 @@ pub fn event_csv(report: &EventReport, table: &str) -> Result<String, AppError> 
             write_csv(&["stage", "count"], rows.into_iter())
         }
         "reps" => write_csv(
-            &[
-                "rep",
-                "email",
-                "nominated",
-                "approved",
-                "accepted",
-                "attended",
-                "no_shows",
-                "show_rate_percent",
-                "meetings",
-                "pipeline",
-            ],
+            &REP_COLUMNS,
             f.reps.iter().map(|r| rep_cells(&report.people, r)),
         ),
         "goals" => write_csv(
@@ -423,6 +412,20 @@ pub fn event_csv(report: &EventReport, table: &str) -> Result<String, AppError> 
     }
 }
 
+/// The columns of a rep's row (`rep_cells`), in the event report and the leaderboard alike.
+const REP_COLUMNS: [&str; 10] = [
+    "rep",
+    "email",
+    "nominated",
+    "approved",
+    "accepted",
+    "attended",
+    "no_shows",
+    "show_rate_percent",
+    "meetings",
+    "pipeline",
+];
+
 fn rep_cells(people: &HashMap<i32, user::Model>, r: &RepFigures) -> Vec<String> {
     let (name, email) = name_of(people, r.rep);
     vec![
@@ -443,19 +446,7 @@ fn rep_cells(people: &HashMap<i32, user::Model>, r: &RepFigures) -> Vec<String> 
 pub fn manager_csv(report: &ManagerReport, table: &str) -> Result<String, AppError> {
     match table {
         "leaderboard" => write_csv(
-            &[
-                "rep",
-                "email",
-                "nominated",
-                "approved",
-                "accepted",
-                "attended",
-                "no_shows",
-                "show_rate_percent",
-                "meetings",
-                "pipeline",
-                "open_follow_ups",
-            ],
+            &[&REP_COLUMNS[..], &["open_follow_ups"]].concat(),
             report.leaderboard.iter().map(|r| {
                 let mut cells = rep_cells(&report.people, r);
                 cells.push(r.open_follow_ups.to_string());
