@@ -1,6 +1,6 @@
 //! Follow-ups: each rep's attendees and no-shows across events, with the outcome the rep recorded
 //! (`domain::follow_up`), and for managers the follow-ups still open a week after their event.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -14,7 +14,8 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::{account, contact, event, guest, outcome, user};
+use crate::ssr::entities::{contact, event, guest, outcome, user};
+use crate::ssr::services::directory::{account_names, CHUNK};
 use crate::ssr::services::UserService;
 
 pub struct FollowUpService;
@@ -81,36 +82,33 @@ impl FollowUpService {
             .filter(guest::Column::EventId.is_in(events.keys().copied().collect::<Vec<_>>()))
             .all(db)
             .await?;
+        // by event and in chunks: the managers' view spans every follow-up, more than one
+        // `IN (…)` list of guest ids may hold on SQLite
+        let event_ids: Vec<i32> = events.keys().copied().collect();
         let outcomes: HashMap<i32, outcome::Model> = outcome::Entity::find()
-            .filter(outcome::Column::GuestId.is_in(guests.iter().map(|g| g.id).collect::<Vec<_>>()))
+            .filter(outcome::Column::EventId.is_in(event_ids))
             .all(db)
             .await?
             .into_iter()
             .map(|o| (o.guest_id, o))
             .collect();
-        let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
-            .filter(
-                contact::Column::Id.is_in(guests.iter().map(|g| g.contact_id).collect::<Vec<_>>()),
-            )
-            .all(db)
-            .await?
+        let contact_ids: Vec<i32> = guests
+            .iter()
+            .map(|g| g.contact_id)
+            .collect::<HashSet<i32>>()
             .into_iter()
-            .map(|c| (c.id, c))
             .collect();
-        let accounts: HashMap<i32, String> = account::Entity::find()
-            .filter(
-                account::Column::Id.is_in(
-                    contacts
-                        .values()
-                        .filter_map(|c| c.account_id)
-                        .collect::<Vec<_>>(),
-                ),
-            )
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect();
+        let mut contacts: HashMap<i32, contact::Model> = HashMap::new();
+        for chunk in contact_ids.chunks(CHUNK) {
+            for c in contact::Entity::find()
+                .filter(contact::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                contacts.insert(c.id, c);
+            }
+        }
+        let accounts = account_names(db, contacts.values().filter_map(|c| c.account_id)).await?;
         let mut rows = Vec::new();
         for g in guests {
             let Some(event) = events.get(&g.event_id) else {
@@ -128,7 +126,9 @@ impl FollowUpService {
             let Some(contact) = contacts.get(&g.contact_id).cloned() else {
                 continue;
             };
-            let account = contact.account_id.and_then(|id| accounts.get(&id).cloned());
+            let account = contact
+                .account_id
+                .and_then(|id| accounts.get(&id).map(|a| a.name.clone()));
             rows.push(FollowUp {
                 guest: g,
                 contact,

@@ -26,7 +26,7 @@ pub use import::{ImportPlan, ImportReport, ImportService, RowProblem, MAX_SHOWN_
 /// Lists show at most this many rows; the count says how many matched, export gives all.
 pub const LIST_LIMIT: u64 = 200;
 /// Rows per INSERT statement (SQLite allows 32,766 bound values; 500 × 11 columns stay well below).
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 use crate::ssr::db::is_unique_violation;
 
@@ -78,7 +78,7 @@ fn owner_for(
     }
 }
 
-async fn account_names(
+pub(crate) async fn account_names(
     db: &DatabaseConnection,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, account::Model>, AppError> {
