@@ -17,6 +17,7 @@ mod m20261127_000013_reminders;
 mod m20261128_000014_door;
 mod m20261128_000015_arrival_mail;
 mod m20261128_000016_outcomes;
+mod m20261128_000017_hot_path_indexes;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_door::Migration),
             Box::new(m20261128_000015_arrival_mail::Migration),
             Box::new(m20261128_000016_outcomes::Migration),
+            Box::new(m20261128_000017_hot_path_indexes::Migration),
         ]
     }
 }

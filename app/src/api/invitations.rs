@@ -44,10 +44,14 @@ pub struct DoorCode {
 }
 
 #[cfg(feature = "ssr")]
+/// What the guest's page shows. `draw_code`: whether to draw the door code's QR image (an
+/// answer's reply leaves it empty: the page reloads the view after an answer, and a plain form
+/// post is redirected, so the image would be drawn for nobody).
 fn rsvp_view(
     record: &crate::ssr::services::invitations::RsvpRecord,
     settings: &crate::ssr::mail::MailSettings,
     token: &str,
+    draw_code: bool,
 ) -> RsvpView {
     use crate::domain::{answer_refusal, Language};
     use crate::i18n::{format_local, format_span};
@@ -78,7 +82,11 @@ fn rsvp_view(
             (Answer::Accepted, Some(code)) => {
                 let code = crate::domain::format_checkin_code(code);
                 Some(DoorCode {
-                    qr_svg: crate::ssr::mail::qr::svg(&code, 200),
+                    qr_svg: if draw_code {
+                        crate::ssr::mail::qr::svg(&code, 200)
+                    } else {
+                        String::new()
+                    },
                     code,
                 })
             }
@@ -106,7 +114,7 @@ pub async fn get_rsvp(token: String) -> Result<RsvpView, AppError> {
         async {
             let state = state()?;
             let record = InvitationService::open(&state.db, &token).await?;
-            Ok(rsvp_view(&record, &state.mail, &token))
+            Ok(rsvp_view(&record, &state.mail, &token, true))
         }
         .await,
     )
@@ -125,7 +133,7 @@ pub async fn answer_rsvp(token: String, answer: String) -> Result<RsvpView, AppE
             };
             let state = state()?;
             let record = InvitationService::answer(&state.db, &state.mail, &token, accept).await?;
-            Ok(rsvp_view(&record, &state.mail, &token))
+            Ok(rsvp_view(&record, &state.mail, &token, false))
         }
         .await,
     )

@@ -471,26 +471,24 @@ impl InvitationService {
             return Err(AppError::NotFound);
         }
         let hash = hash_token(token);
-        let found = match guest::Entity::find()
-            .filter(guest::Column::RsvpTokenHash.eq(hash.clone()))
+        if let Some(record) =
+            record_where(db, on_guest(guest::Column::RsvpTokenHash).eq(&hash))
+                .await?
+        {
+            return Ok(record);
+        }
+        // a further link, from a reminder or a nudge
+        let further = guest_token::Entity::find()
+            .filter(guest_token::Column::TokenHash.eq(hash))
             .one(db)
             .await?
-        {
-            Some(found) => found,
-            // a further link, from a reminder or a nudge
-            None => {
-                let further = guest_token::Entity::find()
-                    .filter(guest_token::Column::TokenHash.eq(hash))
-                    .one(db)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                guest::Entity::find_by_id(further.guest_id)
-                    .one(db)
-                    .await?
-                    .ok_or(AppError::NotFound)?
-            }
-        };
-        record_of(db, found).await
+            .ok_or(AppError::NotFound)?;
+        record_where(
+            db,
+            on_guest(guest::Column::Id).eq(further.guest_id),
+        )
+        .await?
+        .ok_or(AppError::NotFound)
     }
 
     /// The guest opens their link: the first time marks them `viewed` (answers never change on a
@@ -572,9 +570,14 @@ impl InvitationService {
         token: &str,
         accept: bool,
     ) -> Result<RsvpRecord, AppError> {
+        // who the link belongs to is read before the write lock is taken: the guest, event,
+        // contact and host it names do not change with the answer, and `apply_answer` reads the
+        // event and the guest again inside the transaction
+        let record = Self::record_by_token(db, token).await?;
+        // the confirmation for the likely outcome is composed before the lock, too
+        let draft = Draft::confirmation(settings, &record, token, accept);
         let txn = begin_write(db).await?;
-        let record = Self::record_by_token(&txn, token).await?;
-        apply_answer(txn, settings, record, token, accept, None).await
+        apply_answer(txn, settings, record, token, accept, None, draft).await
     }
 
     /// A rep (for their own guest) or marketing records an answer the guest gave by phone or in
@@ -596,7 +599,7 @@ impl InvitationService {
             return Err(AppError::Forbidden);
         }
         let record = record_of(&txn, found).await?;
-        apply_answer(txn, settings, record, "", accept, Some(actor.id)).await
+        apply_answer(txn, settings, record, "", accept, Some(actor.id), None).await
     }
 }
 
@@ -604,28 +607,150 @@ async fn record_of<C: ConnectionTrait>(
     db: &C,
     found: guest::Model,
 ) -> Result<RsvpRecord, AppError> {
-    let event = event::Entity::find_by_id(found.event_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let person = contact::Entity::find_by_id(found.contact_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let host = user::Entity::find_by_id(found.nominated_by)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(RsvpRecord {
-        guest: found,
-        event,
-        contact: person,
-        host,
-    })
+    let mut record = record_where(
+        db,
+        on_guest(guest::Column::Id).eq(found.id),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    record.guest = found;
+    Ok(record)
+}
+
+/// A column of the guest in `record_where`'s query (the guests table is `g` there).
+fn on_guest(column: guest::Column) -> sea_orm::sea_query::Expr {
+    Expr::col((sea_orm::sea_query::Alias::new("g"), column))
+}
+
+/// The guest matching `condition` with their event, contact and host, read in one query (a
+/// guest's page and answer are the hottest paths a guest takes; four lookups were four trips
+/// to the database).
+async fn record_where<C: ConnectionTrait>(
+    db: &C,
+    condition: sea_orm::sea_query::Expr,
+) -> Result<Option<RsvpRecord>, AppError> {
+    use sea_orm::sea_query::{Alias, JoinType, Query, SelectStatement};
+    use sea_orm::{FromQueryResult, IdenStatic, Iterable};
+
+    fn columns<E: EntityTrait>(select: &mut SelectStatement, table: &str, prefix: &str) {
+        for column in E::Column::iter() {
+            select.expr_as(
+                Expr::col((Alias::new(table), Alias::new(column.as_str()))),
+                Alias::new(format!("{prefix}{}", column.as_str())),
+            );
+        }
+    }
+    let mut select = Query::select();
+    columns::<guest::Entity>(&mut select, "g", "g_");
+    columns::<event::Entity>(&mut select, "e", "e_");
+    columns::<contact::Entity>(&mut select, "c", "c_");
+    columns::<user::Entity>(&mut select, "u", "u_");
+    select
+        .from_as(guest::Entity, Alias::new("g"))
+        .join_as(
+            JoinType::InnerJoin,
+            event::Entity,
+            Alias::new("e"),
+            Expr::col((Alias::new("e"), event::Column::Id))
+                .equals((Alias::new("g"), guest::Column::EventId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            contact::Entity,
+            Alias::new("c"),
+            Expr::col((Alias::new("c"), contact::Column::Id))
+                .equals((Alias::new("g"), guest::Column::ContactId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            Expr::col((Alias::new("u"), user::Column::Id))
+                .equals((Alias::new("g"), guest::Column::NominatedBy)),
+        )
+        .and_where(condition);
+    let statement = db.get_database_backend().build(&select);
+    let Some(row) = db.query_one_raw(statement).await? else {
+        return Ok(None);
+    };
+    Ok(Some(RsvpRecord {
+        guest: guest::Model::from_query_result(&row, "g_")?,
+        event: event::Model::from_query_result(&row, "e_")?,
+        contact: contact::Model::from_query_result(&row, "c_")?,
+        host: user::Model::from_query_result(&row, "u_")?,
+    }))
+}
+
+/// A guest's confirmation composed before the write lock is taken, for the outcome their answer
+/// will most likely have (accepted, or declined), from the guest and event as read before the
+/// lock. Composing it (a QR image, a calendar file, the MIME message) is most of an answer's
+/// work; done under the lock it made every other answer wait. `apply_answer` uses it only when
+/// the transaction arrives at exactly this guest row and this event; otherwise it composes the
+/// mail again under the lock, as before.
+struct Draft {
+    guest: guest::Model,
+    event: event::Model,
+    outgoing: crate::ssr::mail::Outgoing,
+    now: DateTime<Utc>,
+}
+
+impl Draft {
+    fn confirmation(
+        settings: &MailSettings,
+        record: &RsvpRecord,
+        token: &str,
+        accept: bool,
+    ) -> Option<Draft> {
+        let before = record.guest.answer;
+        let wanted = match (accept, before) {
+            (true, Answer::Accepted | Answer::Waitlisted) | (false, Answer::Declined) => {
+                return None
+            }
+            (true, _) => Answer::Accepted,
+            (false, _) => Answer::Declined,
+        };
+        let now = Utc::now();
+        let mut guest = record.guest.clone();
+        guest.answer = wanted;
+        guest.waitlist_position = None;
+        guest.answered_at = Some(now);
+        guest.answer_recorded_by = None;
+        guest.updated_at = now;
+        if wanted == Answer::Accepted && guest.checkin_code.is_none() {
+            guest.checkin_code = Some(new_checkin_code());
+        }
+        let outgoing = GuestMail {
+            settings,
+            event: &record.event,
+            guest: &guest,
+            contact: &record.contact,
+            host: &record.host,
+            token,
+            message_id: new_message_id(settings, kind::CONFIRMATION),
+            now,
+        }
+        .confirmation(wanted, false);
+        Some(Draft {
+            guest,
+            event: record.event.clone(),
+            outgoing,
+            now,
+        })
+    }
+
+    /// The composed mail, if the transaction wrote exactly the guest row it was composed for
+    /// (the stored timestamps aside: the database may round them) and read the same event.
+    fn fits(self, guest: &guest::Model, event: &event::Model) -> Option<crate::ssr::mail::Outgoing> {
+        let mut expected = self.guest;
+        expected.answered_at = guest.answered_at;
+        expected.updated_at = guest.updated_at;
+        (expected == *guest && self.event == *event).then_some(self.outgoing)
+    }
 }
 
 /// Applies an answer inside `txn` (see `InvitationService::answer`). `token` is the guest's link
 /// when they answered through it (the confirmation repeats it), empty when staff recorded it.
+/// `draft`: the confirmation composed before the lock, if any (see `Draft`).
 async fn apply_answer(
     txn: sea_orm::DatabaseTransaction,
     settings: &MailSettings,
@@ -633,13 +758,14 @@ async fn apply_answer(
     token: &str,
     accept: bool,
     recorded_by: Option<i32>,
+    draft: Option<Draft>,
 ) -> Result<RsvpRecord, AppError> {
     let event = event::Entity::find_by_id(record.event.id)
         .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = Utc::now();
+    let now = draft.as_ref().map_or_else(Utc::now, |d| d.now);
     if let Some(refusal) = answer_refusal(event.status, rsvp_deadline(&event), now) {
         return Err(AppError::Conflict(refusal));
     }
@@ -693,7 +819,8 @@ async fn apply_answer(
     active.answer_recorded_by = Set(recorded_by);
     active.updated_at = Set(now);
     if wanted == Answer::Accepted && found.checkin_code.is_none() {
-        active.checkin_code = Set(Some(new_checkin_code()));
+        let drafted = draft.as_ref().and_then(|d| d.guest.checkin_code.clone());
+        active.checkin_code = Set(Some(drafted.unwrap_or_else(new_checkin_code)));
     }
     found = active.update(&txn).await?;
     let by = recorded_by.unwrap_or(record.host.id);
@@ -706,22 +833,26 @@ async fn apply_answer(
         Some(wanted.as_str().to_string()),
     )
     .await?;
-    let mail = GuestMail {
-        settings,
-        event: &event,
-        guest: &found,
-        contact: &record.contact,
-        host: &record.host,
-        token,
-        message_id: new_message_id(settings, kind::CONFIRMATION),
-        now,
+    let confirmation = match draft.and_then(|d| d.fits(&found, &event)) {
+        Some(outgoing) => outgoing,
+        None => GuestMail {
+            settings,
+            event: &event,
+            guest: &found,
+            contact: &record.contact,
+            host: &record.host,
+            token,
+            message_id: new_message_id(settings, kind::CONFIRMATION),
+            now,
+        }
+        .confirmation(wanted, false),
     };
     OutboxService::queue(
         &txn,
         kind::CONFIRMATION,
         Some(event.id),
         Some(found.id),
-        &mail.confirmation(wanted, false),
+        &confirmation,
         now,
     )
     .await?;
