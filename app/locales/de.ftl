@@ -54,6 +54,7 @@ event-comments = Kommentare
 event-no-comments = Noch keine Kommentare — beginnen Sie das Gespräch.
 event-activity = Aktivität
 event-no-activity = Noch keine Änderungen.
+event-activity-latest = Die neuesten { $shown } von { $total } Einträgen.
 event-read-only = Sie sehen den ganzen Plan; das Marketing bearbeitet ihn.
 event-cancelled-note = Dieses Event wurde abgesagt.
 comment-label = Ihr Kommentar

@@ -54,6 +54,7 @@ event-comments = Comments
 event-no-comments = No comments yet — start the conversation.
 event-activity = Activity
 event-no-activity = Nothing has changed yet.
+event-activity-latest = The newest { $shown } of { $total } entries.
 event-read-only = You see the whole plan; marketing edits it.
 event-cancelled-note = This event was cancelled.
 comment-label = Your comment

@@ -305,6 +305,52 @@ race_on_both_databases!(
             .await
             .unwrap();
         assert_eq!(confirmations.len(), 50, "every answer is confirmed");
+        // each confirmation tells what the answer came to, whether it was written before the
+        // write lock (for the likely "accepted") or again under it (the forty who were too late);
+        // the guests here read German
+        for mail in &confirmations {
+            let guest = rows
+                .iter()
+                .find(|g| Some(g.id) == mail.guest_id)
+                .expect("a confirmation names its guest");
+            match guest.answer {
+                Answer::Accepted => {
+                    assert!(
+                        mail.subject.starts_with("Sie sind dabei"),
+                        "{}",
+                        mail.subject
+                    );
+                    let code = app::domain::format_checkin_code(
+                        guest
+                            .checkin_code
+                            .as_deref()
+                            .expect("an accepted guest has a code"),
+                    );
+                    assert!(
+                        mail.text_body.contains(&code),
+                        "the mail shows the door code"
+                    );
+                    assert!(
+                        mail.raw.contains("METHOD:REQUEST"),
+                        "and carries the invite"
+                    );
+                }
+                Answer::Waitlisted => {
+                    assert!(
+                        mail.subject.starts_with("Auf der Warteliste"),
+                        "{}",
+                        mail.subject
+                    );
+                    let place = format!(
+                        "Nummer {} auf der Warteliste",
+                        guest.waitlist_position.unwrap()
+                    );
+                    assert!(mail.text_body.contains(&place), "{}", mail.text_body);
+                    assert!(!mail.raw.contains("METHOD:REQUEST"));
+                }
+                other => panic!("nobody declined, yet one answer is {other:?}"),
+            }
+        }
     }
 );
 

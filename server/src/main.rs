@@ -8,6 +8,10 @@ use server::{init_tracing, Application};
 // four workers whatever the core count: Leptos SSR can stall a Suspense whose resource
 // resolves while every worker is busy (leptos-rs/leptos#4647; seen here as a rare hung test
 // request on a single-threaded test runtime)
+/// mimalloc instead of glibc's malloc: see docs/performance.md ("The server's hot paths").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -82,7 +82,10 @@ pub struct EventDetail {
     pub owner_name: String,
     pub timeline: Vec<TimelineEntry>,
     pub comments: Vec<CommentDto>,
+    /// the newest entries of the log
     pub activity: Vec<ActivityDto>,
+    /// how many entries the log has in all
+    pub activity_total: u64,
     /// What the signed-in user may do here; the server checks again on every change.
     pub can_edit: bool,
     pub next_states: Vec<EventStatus>,

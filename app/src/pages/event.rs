@@ -293,6 +293,11 @@ fn EventView(
                                         .map(|a| activity_line(lang, a))
                                         .collect_view()}
                                 </ul>
+                                {(detail.activity_total > detail.activity.len() as u64).then(|| view! {
+                                    <p class="muted small">
+                                        {tr!(lang, "event-activity-latest", shown = detail.activity.len(), total = crate::i18n::format_number(lang, detail.activity_total as i64))}
+                                    </p>
+                                })}
                             }
                                 .into_any()
                         }}

@@ -1,6 +1,5 @@
 //! The QR image of a guest's door code: a PNG for email (clients do not show SVG or data URIs,
 //! so it travels as an inline part referenced by `cid:`) and an SVG for the RSVP page.
-use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
 /// Pixels per QR module in the PNG: a 29-module code (version 1 plus the quiet zone) becomes
@@ -53,17 +52,43 @@ pub fn png(text: &str) -> Vec<u8> {
     out
 }
 
-/// The code as an inline `<svg>` element (no XML declaration), `size` px square.
+/// The code as an inline `<svg>` element (no XML declaration), `size` px square: a white square
+/// and one path with a rectangle per run of dark modules in a row. (qrcode's own renderer wrote
+/// a path command per module with `format!`; on a guest's page it cost more than the rest.)
 pub fn svg(text: &str, size: u32) -> String {
-    let image = code(text)
-        .render::<svg::Color>()
-        .min_dimensions(size, size)
-        .quiet_zone(true)
-        .build();
-    match image.find("<svg") {
-        Some(start) => image[start..].to_string(),
-        None => image,
+    use std::fmt::Write;
+    let qr = code(text);
+    let modules = qr.width();
+    let dark = qr.to_colors();
+    let side = modules + 2 * QUIET;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{size}\" \
+         height=\"{size}\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+    );
+    for (y, row) in dark.chunks(modules).enumerate() {
+        let mut x = 0;
+        while x < modules {
+            if row[x] != qrcode::Color::Dark {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < modules && row[x] == qrcode::Color::Dark {
+                x += 1;
+            }
+            let _ = write!(
+                out,
+                "M{} {}h{}v1h-{}z",
+                start + QUIET,
+                y + QUIET,
+                x - start,
+                x - start
+            );
+        }
     }
+    out.push_str("\"/></svg>");
+    out
 }
 
 #[cfg(test)]
@@ -93,6 +118,53 @@ mod tests {
         let image = svg("ABCD-EFGH", 200);
         assert!(image.starts_with("<svg"), "{image}");
         assert!(!image.contains("<?xml"));
-        assert!(image.contains("width=\"2"), "at least 200 px: {image:.120}");
+        assert!(image.contains("width=\"200\""), "200 px: {image:.120}");
+    }
+
+    #[test]
+    fn the_svg_draws_exactly_the_dark_modules_of_the_code() {
+        let image = svg("ABCD-EFGH", 200);
+        let qr = code("ABCD-EFGH");
+        let modules = qr.width();
+        let side = modules + 2 * QUIET;
+        let mut drawn = vec![false; side * side];
+        let path = image
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        for rect in path.split('z').filter(|r| !r.is_empty()) {
+            // "M{x} {y}h{w}v1h-{w}"
+            let rest = rect.strip_prefix('M').unwrap();
+            let (x, rest) = rest.split_once(' ').unwrap();
+            let (y, rest) = rest.split_once('h').unwrap();
+            let (w, _) = rest.split_once('v').unwrap();
+            let (x, y, w): (usize, usize, usize) =
+                (x.parse().unwrap(), y.parse().unwrap(), w.parse().unwrap());
+            for dx in 0..w {
+                assert!(!drawn[y * side + x + dx], "no module is drawn twice");
+                drawn[y * side + x + dx] = true;
+            }
+        }
+        for (i, color) in qr.to_colors().iter().enumerate() {
+            let (x, y) = (i % modules + QUIET, i / modules + QUIET);
+            assert_eq!(
+                drawn[y * side + x],
+                *color == qrcode::Color::Dark,
+                "module {x},{y}"
+            );
+        }
+        let dark = qr
+            .to_colors()
+            .iter()
+            .filter(|c| **c == qrcode::Color::Dark)
+            .count();
+        assert_eq!(
+            drawn.iter().filter(|d| **d).count(),
+            dark,
+            "the quiet zone stays white"
+        );
     }
 }

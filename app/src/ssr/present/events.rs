@@ -150,6 +150,7 @@ pub fn event_detail(
                 when: format_instant(lang, &a.created_at, tz),
             })
             .collect(),
+        activity_total: record.activity_total,
         can_edit: can_edit && status.is_editable(),
         next_states: if can_edit {
             status.next_states()

@@ -1,8 +1,8 @@
 //! Events: the shared plan, its status, comments and the activity log.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use std::collections::HashMap;
@@ -346,12 +346,22 @@ impl EventService {
             .order_by_asc(comment::Column::Id)
             .all(db)
             .await?;
+        // the newest entries: an event with thousands of guests has thousands of answers logged
         let activities = activity::Entity::find()
             .filter(activity::Column::EventId.eq(id))
             .order_by_desc(activity::Column::CreatedAt)
             .order_by_desc(activity::Column::Id)
+            .limit(ACTIVITY_SHOWN)
             .all(db)
             .await?;
+        let activity_total = if (activities.len() as u64) < ACTIVITY_SHOWN {
+            activities.len() as u64
+        } else {
+            activity::Entity::find()
+                .filter(activity::Column::EventId.eq(id))
+                .count(db)
+                .await?
+        };
         let people = UserService::names(
             db,
             comments
@@ -365,6 +375,7 @@ impl EventService {
             event,
             comments,
             activities,
+            activity_total,
             people,
         })
     }
@@ -390,6 +401,12 @@ pub struct EventListing {
 pub struct EventRecord {
     pub event: event::Model,
     pub comments: Vec<comment::Model>,
+    /// the newest `ACTIVITY_SHOWN` entries of the log
     pub activities: Vec<activity::Model>,
+    /// how many entries the log has in all
+    pub activity_total: u64,
     pub people: HashMap<i32, user::Model>,
 }
+
+/// How many entries of an event's activity log its page shows (the newest).
+pub const ACTIVITY_SHOWN: u64 = 50;

@@ -471,10 +471,7 @@ impl InvitationService {
             return Err(AppError::NotFound);
         }
         let hash = hash_token(token);
-        if let Some(record) =
-            record_where(db, on_guest(guest::Column::RsvpTokenHash).eq(&hash))
-                .await?
-        {
+        if let Some(record) = record_where(db, By::TokenHash, hash.clone().into()).await? {
             return Ok(record);
         }
         // a further link, from a reminder or a nudge
@@ -483,12 +480,9 @@ impl InvitationService {
             .one(db)
             .await?
             .ok_or(AppError::NotFound)?;
-        record_where(
-            db,
-            on_guest(guest::Column::Id).eq(further.guest_id),
-        )
-        .await?
-        .ok_or(AppError::NotFound)
+        record_where(db, By::Id, further.guest_id.into())
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// The guest opens their link: the first time marks them `viewed` (answers never change on a
@@ -607,69 +601,46 @@ async fn record_of<C: ConnectionTrait>(
     db: &C,
     found: guest::Model,
 ) -> Result<RsvpRecord, AppError> {
-    let mut record = record_where(
-        db,
-        on_guest(guest::Column::Id).eq(found.id),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let mut record = record_where(db, By::Id, found.id.into())
+        .await?
+        .ok_or(AppError::NotFound)?;
     record.guest = found;
     Ok(record)
 }
 
-/// A column of the guest in `record_where`'s query (the guests table is `g` there).
-fn on_guest(column: guest::Column) -> sea_orm::sea_query::Expr {
-    Expr::col((sea_orm::sea_query::Alias::new("g"), column))
+/// What `record_where` finds a guest by.
+#[derive(Clone, Copy)]
+enum By {
+    TokenHash,
+    Id,
 }
 
-/// The guest matching `condition` with their event, contact and host, read in one query (a
+/// The guest found `by` `value` with their event, contact and host, read in one query (a
 /// guest's page and answer are the hottest paths a guest takes; four lookups were four trips
-/// to the database).
+/// to the database). The statement's text is built once per database kind.
 async fn record_where<C: ConnectionTrait>(
     db: &C,
-    condition: sea_orm::sea_query::Expr,
+    by: By,
+    value: sea_orm::Value,
 ) -> Result<Option<RsvpRecord>, AppError> {
-    use sea_orm::sea_query::{Alias, JoinType, Query, SelectStatement};
-    use sea_orm::{FromQueryResult, IdenStatic, Iterable};
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+    use std::sync::OnceLock;
 
-    fn columns<E: EntityTrait>(select: &mut SelectStatement, table: &str, prefix: &str) {
-        for column in E::Column::iter() {
-            select.expr_as(
-                Expr::col((Alias::new(table), Alias::new(column.as_str()))),
-                Alias::new(format!("{prefix}{}", column.as_str())),
-            );
-        }
+    static TEXTS: [OnceLock<String>; 4] = [const { OnceLock::new() }; 4];
+    let backend = db.get_database_backend();
+    let slot = match backend {
+        DbBackend::Sqlite => Some(0),
+        DbBackend::Postgres => Some(2),
+        _ => None,
     }
-    let mut select = Query::select();
-    columns::<guest::Entity>(&mut select, "g", "g_");
-    columns::<event::Entity>(&mut select, "e", "e_");
-    columns::<contact::Entity>(&mut select, "c", "c_");
-    columns::<user::Entity>(&mut select, "u", "u_");
-    select
-        .from_as(guest::Entity, Alias::new("g"))
-        .join_as(
-            JoinType::InnerJoin,
-            event::Entity,
-            Alias::new("e"),
-            Expr::col((Alias::new("e"), event::Column::Id))
-                .equals((Alias::new("g"), guest::Column::EventId)),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            contact::Entity,
-            Alias::new("c"),
-            Expr::col((Alias::new("c"), contact::Column::Id))
-                .equals((Alias::new("g"), guest::Column::ContactId)),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            user::Entity,
-            Alias::new("u"),
-            Expr::col((Alias::new("u"), user::Column::Id))
-                .equals((Alias::new("g"), guest::Column::NominatedBy)),
-        )
-        .and_where(condition);
-    let statement = db.get_database_backend().build(&select);
+    .map(|base| base + by as usize);
+    let text = match slot {
+        Some(slot) => TEXTS[slot]
+            .get_or_init(|| record_query(backend, by))
+            .clone(),
+        None => record_query(backend, by),
+    };
+    let statement = Statement::from_sql_and_values(backend, text, [value]);
     let Some(row) = db.query_one_raw(statement).await? else {
         return Ok(None);
     };
@@ -679,6 +650,59 @@ async fn record_where<C: ConnectionTrait>(
         contact: contact::Model::from_query_result(&row, "c_")?,
         host: user::Model::from_query_result(&row, "u_")?,
     }))
+}
+
+/// The text of `record_where`'s query, with one placeholder for the value.
+fn record_query(backend: sea_orm::DbBackend, by: By) -> String {
+    use sea_orm::sea_query::{Alias, JoinType, Query, SelectStatement};
+    use sea_orm::{IdenStatic, Iterable};
+
+    fn columns<E: EntityTrait>(select: &mut SelectStatement, table: &str, prefix: &str) {
+        for column in E::Column::iter() {
+            select.expr_as(
+                Expr::col((Alias::new(table), Alias::new(column.as_str()))),
+                Alias::new(format!("{prefix}{}", column.as_str())),
+            );
+        }
+    }
+    let (g, e, c, u) = (
+        Alias::new("g"),
+        Alias::new("e"),
+        Alias::new("c"),
+        Alias::new("u"),
+    );
+    let mut select = Query::select();
+    columns::<guest::Entity>(&mut select, "g", "g_");
+    columns::<event::Entity>(&mut select, "e", "e_");
+    columns::<contact::Entity>(&mut select, "c", "c_");
+    columns::<user::Entity>(&mut select, "u", "u_");
+    let column = match by {
+        By::TokenHash => guest::Column::RsvpTokenHash,
+        By::Id => guest::Column::Id,
+    };
+    select
+        .from_as(guest::Entity, g.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            event::Entity,
+            e.clone(),
+            Expr::col((e, event::Column::Id)).equals((g.clone(), guest::Column::EventId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            contact::Entity,
+            c.clone(),
+            Expr::col((c, contact::Column::Id)).equals((g.clone(), guest::Column::ContactId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            u.clone(),
+            Expr::col((u, user::Column::Id)).equals((g.clone(), guest::Column::NominatedBy)),
+        )
+        // the value is bound when the statement runs; this one only makes the placeholder
+        .and_where(Expr::col((g, column)).eq(0));
+    backend.build(&select).sql
 }
 
 /// A guest's confirmation composed before the write lock is taken, for the outcome their answer
@@ -740,7 +764,11 @@ impl Draft {
 
     /// The composed mail, if the transaction wrote exactly the guest row it was composed for
     /// (the stored timestamps aside: the database may round them) and read the same event.
-    fn fits(self, guest: &guest::Model, event: &event::Model) -> Option<crate::ssr::mail::Outgoing> {
+    fn fits(
+        self,
+        guest: &guest::Model,
+        event: &event::Model,
+    ) -> Option<crate::ssr::mail::Outgoing> {
         let mut expected = self.guest;
         expected.answered_at = guest.answered_at;
         expected.updated_at = guest.updated_at;
