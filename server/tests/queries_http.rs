@@ -179,3 +179,77 @@ async fn the_guest_list_is_filtered_and_cut_on_the_server() {
     assert_eq!(none["matching"], 0);
     assert_eq!(none["total"], 250);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_event_page_shows_the_newest_fifty_log_entries_and_says_how_many_there_are() {
+    use app::ssr::entities::activity;
+    use sea_orm::{EntityTrait, Set};
+    let (app, _log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 5).await;
+    let marketing_id = common::user_named(&app, "marketing@demo.test").await.id;
+    let before = activity::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.event_id == event)
+        .count();
+    // a busy event: 1,200 guests answered
+    let start = chrono::Utc::now() - chrono::Duration::hours(2);
+    let rows: Vec<activity::ActiveModel> = (0..1200)
+        .map(|n| activity::ActiveModel {
+            event_id: Set(event),
+            user_id: Set(marketing_id),
+            action: Set("answered".into()),
+            field: Set(Some(format!("Guest {n} Answering"))),
+            new_value: Set(Some("accepted".into())),
+            created_at: Set(start + chrono::Duration::seconds(n)),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        activity::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let total = before + 1200;
+
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let detail: serde_json::Value = marketing
+        .post(format!("{}/api/get_event", app.base))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .form(&[("id", event.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["activity"].as_array().unwrap().len(), 50);
+    assert_eq!(detail["activity_total"], total as u64);
+
+    let html = marketing
+        .get(format!("{}/events/{event}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Guest 1199 Answering"),
+        "the newest entry is shown"
+    );
+    assert!(
+        !html.contains("Guest 1149 Answering"),
+        "the fifty-first newest is not"
+    );
+    let digits = total.to_string();
+    let (thousands, rest) = digits.split_at(digits.len() - 3);
+    let said = format!("The newest 50 of {thousands},{rest} entries.");
+    assert!(
+        html.contains(&said),
+        "the page says how many there are: {said}"
+    );
+}
