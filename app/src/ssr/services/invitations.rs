@@ -570,6 +570,7 @@ impl InvitationService {
         let record = Self::record_by_token(db, token).await?;
         // the confirmation for the likely outcome is composed before the lock, too
         let draft = Draft::confirmation(settings, &record, token, accept);
+        let _turn = crate::ssr::db::sqlite_write_turn(db).await;
         let txn = begin_write(db).await?;
         apply_answer(txn, settings, record, token, accept, None, draft).await
     }
