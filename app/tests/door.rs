@@ -539,7 +539,7 @@ on_both_databases!(
         let attendance = |db: DatabaseConnection, now: chrono::DateTime<Utc>| {
             let sales = team.sales.clone();
             async move {
-                let record = GuestListService::record(&db, &sales, event_id)
+                let record = GuestListService::record(&db, &sales, event_id, &Default::default())
                     .await
                     .unwrap();
                 let list = app::ssr::present::guest_list(

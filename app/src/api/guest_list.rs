@@ -15,7 +15,7 @@ pub async fn get_guest_list(
     crate::api::finish(
         async {
             let user = require_user().await?;
-            let record = GuestListService::record(&state()?.db, &user, event_id).await?;
+            let record = GuestListService::record(&state()?.db, &user, event_id, &filter).await?;
             Ok(present::guest_list(
                 crate::current_language(),
                 &record,

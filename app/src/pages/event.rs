@@ -6,15 +6,17 @@ use leptos_meta::Title;
 
 use crate::api::dto::{ActivityDto, EventDetail};
 use crate::api::events::{get_event, AddComment, ChangeEventStatus};
+use crate::api::invitations::{get_reminders, RemindersDto, SetReminders};
 use crate::components::{
     action_field_errors, action_message, general_error, use_id_param, use_lang, KindChip, RoleChip,
     StatusChip, TextArea, TextField, Typed,
 };
 use crate::domain::EventStatus;
+use crate::error::AppError;
 use crate::i18n::{t, Lang};
 use crate::pages::errors::ErrorView;
-use crate::pages::event_guests::GuestListSection;
-use crate::pages::event_plan::{GoalsSection, TasksSection};
+use crate::pages::event_guests::{GuestListData, GuestListSection};
+use crate::pages::event_plan::{GoalsData, GoalsSection, TasksData, TasksSection};
 
 #[component]
 pub fn EventPage() -> impl IntoView {
@@ -32,19 +34,38 @@ pub fn EventPage() -> impl IntoView {
         },
         |(id, _, _)| get_event(id),
     );
+    // Every section's data is created here, outside the `Suspense`, not in the sections it
+    // feeds: on the server a `Suspense` walks its view again after its resources resolve, and a
+    // resource created inside that view was created, and fetched, again on each walk (the page of
+    // a 2,000-guest event loaded its guest list three times).
+    let sections = Sections {
+        goals: GoalsData::new(id),
+        tasks: TasksData::new(id),
+        guests: GuestListData::new(id),
+        reminders: RemindersData::new(id),
+    };
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{tr!(lang, "common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match event.await {
                     Ok(detail) => {
-                        view! { <EventView detail status_action comment_action /> }.into_any()
+                        view! { <EventView detail status_action comment_action sections /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The data of the page's sections, created once per page (see `EventPage`).
+#[derive(Clone, Copy)]
+struct Sections {
+    goals: GoalsData,
+    tasks: TasksData,
+    guests: GuestListData,
+    reminders: RemindersData,
 }
 
 fn transition_key(next: EventStatus) -> &'static str {
@@ -94,6 +115,7 @@ fn EventView(
     detail: EventDetail,
     status_action: ServerAction<ChangeEventStatus>,
     comment_action: ServerAction<AddComment>,
+    sections: Sections,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = detail.id;
@@ -278,8 +300,8 @@ fn EventView(
                                 .collect_view()}
                         </ol>
                     </section>
-                    <GoalsSection event_id=id />
-                    <TasksSection event_id=id />
+                    <GoalsSection event_id=id data=sections.goals />
+                    <TasksSection event_id=id data=sections.tasks />
                     <section class="card">
                         <h2>{tr!(lang, "event-activity")}</h2>
                         {if detail.activity.is_empty() {
@@ -304,8 +326,8 @@ fn EventView(
                     </section>
                 </aside>
             </div>
-            <GuestListSection event_id=id />
-            <RemindersSection event_id=id />
+            <GuestListSection event_id=id data=sections.guests />
+            <RemindersSection data=sections.reminders />
         </article>
     }
 }
@@ -502,16 +524,29 @@ fn Comments(detail: EventDetail, comment_action: ServerAction<AddComment>) -> im
     }
 }
 
+/// The reminders section's schedule and form, created where the page starts.
+#[derive(Clone, Copy)]
+struct RemindersData {
+    save: ServerAction<SetReminders>,
+    data: Resource<Result<RemindersDto, AppError>>,
+}
+
+impl RemindersData {
+    fn new(event_id: Signal<i32>) -> Self {
+        let save = ServerAction::<SetReminders>::new();
+        let data = Resource::new(
+            move || (event_id.get(), save.version().get()),
+            |(event_id, _)| get_reminders(event_id),
+        );
+        Self { save, data }
+    }
+}
+
 /// What the event has scheduled for its guests and what went out; marketing sets the days.
 #[component]
-fn RemindersSection(event_id: i32) -> impl IntoView {
-    use crate::api::invitations::{get_reminders, SetReminders};
+fn RemindersSection(data: RemindersData) -> impl IntoView {
     let lang = use_lang();
-    let save = ServerAction::<SetReminders>::new();
-    let data = Resource::new(
-        move || save.version().get(),
-        move |_| get_reminders(event_id),
-    );
+    let RemindersData { save, data } = data;
     let errors = action_field_errors(save.value());
     view! {
         <section class="card" id="reminders">

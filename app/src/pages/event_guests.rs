@@ -15,6 +15,7 @@ use crate::components::{
     Typed,
 };
 use crate::domain::{NominationBlock, NominationState};
+use crate::error::AppError;
 use crate::i18n::{t, Lang};
 
 pub fn nomination_key(state: NominationState) -> &'static str {
@@ -27,57 +28,93 @@ pub fn NominationChip(state: NominationState) -> impl IntoView {
     view! { <span class=format!("chip chip-{}", state.as_str())>{t(lang, nomination_key(state))}</span> }
 }
 
-#[component]
-pub fn GuestListSection(event_id: i32) -> impl IntoView {
-    let lang = use_lang();
-    let set_quota = ServerAction::<SetQuota>::new();
-    let nominate = ServerAction::<Nominate>::new();
-    let update = ServerAction::<UpdateNomination>::new();
-    let withdraw = ServerAction::<WithdrawNomination>::new();
-    let decide = ServerAction::<DecideNominations>::new();
-    let touch = ServerAction::<SetPersonalTouch>::new();
-    let record = ServerAction::<RecordAnswer>::new();
-    let send = ServerAction::<SendInvitations>::new();
-    // the filters live here, above the table the list redraws; how many rows: `?guests=N` (a
-    // link, so "show more" works without JavaScript too)
-    let filters = GuestFilters::default();
-    let query = leptos_router::hooks::use_query_map();
-    let limit = move || {
-        query
-            .read()
-            .get("guests")
-            .and_then(|n| n.parse::<u32>().ok())
-            .unwrap_or(GUEST_PAGE)
-    };
-    let list = Resource::new(
-        move || {
-            (
-                set_quota.version().get(),
-                nominate.version().get(),
-                update.version().get(),
-                withdraw.version().get(),
-                decide.version().get(),
+/// The guest list, its filters and forms, and the sending progress: created where the event page
+/// starts (see `pages::event::EventPage`), so the server fetches each once per page.
+#[derive(Clone, Copy)]
+pub struct GuestListData {
+    actions: GuestActions,
+    list: Resource<Result<GuestListDto, AppError>>,
+    progress: Resource<Result<InvitationDelivery, AppError>>,
+    /// counts the progress bar's refreshes while mail is on its way
+    tick: RwSignal<u32>,
+}
+
+impl GuestListData {
+    pub fn new(event_id: Signal<i32>) -> Self {
+        let set_quota = ServerAction::<SetQuota>::new();
+        let nominate = ServerAction::<Nominate>::new();
+        let update = ServerAction::<UpdateNomination>::new();
+        let withdraw = ServerAction::<WithdrawNomination>::new();
+        let decide = ServerAction::<DecideNominations>::new();
+        let touch = ServerAction::<SetPersonalTouch>::new();
+        let record = ServerAction::<RecordAnswer>::new();
+        let send = ServerAction::<SendInvitations>::new();
+        // the filters live here, above the table the list redraws; how many rows: `?guests=N` (a
+        // link, so "show more" works without JavaScript too)
+        let filters = GuestFilters::default();
+        let query = leptos_router::hooks::use_query_map();
+        let limit = move || {
+            query
+                .read()
+                .get("guests")
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(GUEST_PAGE)
+        };
+        let list = Resource::new(
+            move || {
                 (
-                    touch.version().get(),
-                    record.version().get(),
-                    send.version().get(),
-                ),
-                filters.chosen(limit()),
-            )
-        },
-        move |(.., filter)| get_guest_list(event_id, filter),
-    );
-    let actions = GuestActions {
-        filters,
-        set_quota,
-        nominate,
-        update,
-        withdraw,
-        decide,
-        touch,
-        record,
-        send,
-    };
+                    set_quota.version().get(),
+                    nominate.version().get(),
+                    update.version().get(),
+                    withdraw.version().get(),
+                    decide.version().get(),
+                    (
+                        touch.version().get(),
+                        record.version().get(),
+                        send.version().get(),
+                    ),
+                    (event_id.get(), filters.chosen(limit())),
+                )
+            },
+            |(.., (event_id, filter))| get_guest_list(event_id, filter),
+        );
+        let actions = GuestActions {
+            filters,
+            set_quota,
+            nominate,
+            update,
+            withdraw,
+            decide,
+            touch,
+            record,
+            send,
+        };
+        // the bar follows the outbox: refetched after a send, and every 2 s while mail is on its way
+        // (only marketing sees it; anyone else's fetch is refused without a query)
+        let tick = RwSignal::new(0u32);
+        let progress = Resource::new(
+            move || (event_id.get(), send.version().get(), tick.get()),
+            |(event_id, ..)| invitation_progress(event_id),
+        );
+        Self {
+            actions,
+            list,
+            progress,
+            tick,
+        }
+    }
+}
+
+#[component]
+pub fn GuestListSection(event_id: i32, data: GuestListData) -> impl IntoView {
+    let lang = use_lang();
+    let GuestListData {
+        actions,
+        list,
+        progress,
+        tick,
+    } = data;
+    let send = actions.send;
     view! {
         <section class="card" id="guests">
             // a Transition: while a filter fetches the list again, the old list stays
@@ -88,7 +125,7 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
                             let can_send = dto.can_decide;
                             view! {
                                 <GuestListView dto actions />
-                                {can_send.then(|| view! { <InvitationsPanel event_id send /> })}
+                                {can_send.then(|| view! { <InvitationsPanel event_id send progress tick /> })}
                             }
                             .into_any()
                         }
@@ -103,14 +140,13 @@ pub fn GuestListSection(event_id: i32) -> impl IntoView {
 /// Marketing sends the invitations of an open event; the answer says how many went out and how
 /// many approved guests were left out because they unsubscribed.
 #[component]
-fn InvitationsPanel(event_id: i32, send: ServerAction<SendInvitations>) -> impl IntoView {
+fn InvitationsPanel(
+    event_id: i32,
+    send: ServerAction<SendInvitations>,
+    progress: Resource<Result<InvitationDelivery, AppError>>,
+    tick: RwSignal<u32>,
+) -> impl IntoView {
     let lang = use_lang();
-    // the bar follows the outbox: refetched after a send, and every 2 s while mail is on its way
-    let tick = RwSignal::new(0u32);
-    let progress = Resource::new(
-        move || (send.version().get(), tick.get()),
-        move |_| invitation_progress(event_id),
-    );
     Effect::new(move |_| {
         if let Some(Ok(p)) = progress.get() {
             if p.queued > 0 && p.delivers {

@@ -8,6 +8,7 @@ use crate::components::{
     Typed,
 };
 use crate::domain::{GoalMetric, Role, Team};
+use crate::error::AppError;
 use crate::i18n::{t, Lang};
 
 pub fn team_key(team: Team) -> &'static str {
@@ -43,14 +44,29 @@ fn goal_numbers(goal: &GoalRow) -> String {
     }
 }
 
+/// The goals section's list and form. The event page creates it where the page starts, outside
+/// its `Suspense` (see `pages::event::EventPage`).
+#[derive(Clone, Copy)]
+pub struct GoalsData {
+    propose: ServerAction<ProposeGoal>,
+    goals: Resource<Result<Vec<GoalRow>, AppError>>,
+}
+
+impl GoalsData {
+    pub fn new(event_id: Signal<i32>) -> Self {
+        let propose = ServerAction::<ProposeGoal>::new();
+        let goals = Resource::new(
+            move || (event_id.get(), propose.version().get()),
+            |(event_id, _)| get_goals(event_id),
+        );
+        Self { propose, goals }
+    }
+}
+
 #[component]
-pub fn GoalsSection(event_id: i32) -> impl IntoView {
+pub fn GoalsSection(event_id: i32, data: GoalsData) -> impl IntoView {
     let lang = use_lang();
-    let propose = ServerAction::<ProposeGoal>::new();
-    let goals = Resource::new(
-        move || propose.version().get(),
-        move |_| get_goals(event_id),
-    );
+    let GoalsData { propose, goals } = data;
     let user = use_user();
     let errors = action_field_errors(propose.value());
     let general = action_message(lang, propose.value());
@@ -155,15 +171,30 @@ fn goal_view(lang: Lang, goal: &GoalRow) -> impl IntoView {
     }
 }
 
+/// The task checklist and its forms, created where the event page starts (like `GoalsData`).
+#[derive(Clone, Copy)]
+pub struct TasksData {
+    add: ServerAction<AddTask>,
+    toggle: ServerAction<SetTaskDone>,
+    tasks: Resource<Result<TaskListDto, AppError>>,
+}
+
+impl TasksData {
+    pub fn new(event_id: Signal<i32>) -> Self {
+        let add = ServerAction::<AddTask>::new();
+        let toggle = ServerAction::<SetTaskDone>::new();
+        let tasks = Resource::new(
+            move || (event_id.get(), add.version().get(), toggle.version().get()),
+            |(event_id, ..)| get_tasks(event_id),
+        );
+        Self { add, toggle, tasks }
+    }
+}
+
 #[component]
-pub fn TasksSection(event_id: i32) -> impl IntoView {
+pub fn TasksSection(event_id: i32, data: TasksData) -> impl IntoView {
     let lang = use_lang();
-    let add = ServerAction::<AddTask>::new();
-    let toggle = ServerAction::<SetTaskDone>::new();
-    let tasks = Resource::new(
-        move || (add.version().get(), toggle.version().get()),
-        move |_| get_tasks(event_id),
-    );
+    let TasksData { add, toggle, tasks } = data;
     view! {
         <section class="card" id="tasks">
             <h2>{tr!(lang, "tasks-title")}</h2>

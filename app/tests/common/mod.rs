@@ -216,13 +216,14 @@ pub mod shown {
         event_id: i32,
         now: DateTime<Utc>,
     ) -> Result<GuestListDto, AppError> {
-        let record = GuestListService::record(db, actor, event_id).await?;
+        let filter = Default::default();
+        let record = GuestListService::record(db, actor, event_id, &filter).await?;
         Ok(present::guest_list(
             app::i18n::Lang::En,
             &record,
             actor,
             now,
-            &Default::default(),
+            &filter,
         ))
     }
 

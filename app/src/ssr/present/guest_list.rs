@@ -6,7 +6,7 @@ use crate::domain::{nomination_refusal, NominationBlock, NominationState, Nomine
 use crate::i18n::{format_instant, Lang};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::contact;
-use crate::ssr::services::guest_list::{DecisionsRecord, GuestListRecord};
+use crate::ssr::services::guest_list::{matching, DecisionsRecord, GuestListRecord};
 
 fn contact_name(c: &contact::Model) -> String {
     format!("{} {}", c.first_name, c.last_name)
@@ -22,10 +22,10 @@ pub fn guest_list(
     filter: &GuestFilter,
 ) -> GuestListDto {
     let event = &record.event;
-    let guests = &record.guests;
+    let listed = &record.listed;
     let settled = crate::domain::attendance_settled(event.status, event.ends_at, now);
     let used = |rep: i32| {
-        guests
+        listed
             .iter()
             .filter(|g| g.nominated_by == rep && g.state.uses_seat())
             .count() as u32
@@ -48,42 +48,25 @@ pub fn guest_list(
             used: used(rep.id),
         })
         .collect();
-    let account_of = |g: &crate::ssr::entities::guest::Model| {
-        record
-            .contacts
-            .get(&g.contact_id)
-            .and_then(|c| c.account_id)
-            .and_then(|id| record.accounts.get(&id))
-    };
-    // every guest with a contact (a guest whose contact is gone is not listed)
-    let listed: Vec<&crate::ssr::entities::guest::Model> = guests
-        .iter()
-        .filter(|g| record.contacts.contains_key(&g.contact_id))
-        .collect();
     let mut rep_options: Vec<(i32, String)> = listed
         .iter()
-        .map(|g| (g.nominated_by, name_of(g.nominated_by)))
+        .map(|g| g.nominated_by)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|rep| (rep, name_of(rep)))
         .collect();
     rep_options.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    rep_options.dedup();
-    let mut account_options: Vec<String> = listed
+    let account_options: Vec<String> = listed
         .iter()
-        .filter_map(|g| account_of(g).cloned())
+        .filter_map(|g| g.account_id.and_then(|id| record.accounts.get(&id)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .cloned()
         .collect();
-    account_options.sort();
-    account_options.dedup();
-    let matches = |g: &crate::ssr::entities::guest::Model| {
-        (filter.rep.is_empty() || g.nominated_by.to_string() == filter.rep)
-            && (filter.priority.is_empty() || g.priority.as_str() == filter.priority)
-            && (filter.state.is_empty() || g.state.as_str() == filter.state)
-            && (filter.account.is_empty()
-                || account_of(g).map(String::as_str).unwrap_or("") == filter.account)
-    };
-    let matching: Vec<&crate::ssr::entities::guest::Model> =
-        listed.iter().copied().filter(|g| matches(g)).collect();
-    let rows: Vec<GuestRow> = matching
+    let matching = matching(listed, &record.accounts, filter).count();
+    let rows: Vec<GuestRow> = record
+        .shown
         .iter()
-        .take(filter.rows())
         .filter_map(|g| {
             let person = record.contacts.get(&g.contact_id)?;
             Some(GuestRow {
@@ -164,7 +147,7 @@ pub fn guest_list(
     });
     // a rep nominates their own contacts and nobody's; another rep's are shown, marked, so the
     // rep knows before trying
-    let on_list: std::collections::HashSet<i32> = guests.iter().map(|g| g.contact_id).collect();
+    let on_list: std::collections::HashSet<i32> = listed.iter().map(|g| g.contact_id).collect();
     let mut options: Vec<(u8, ContactOption)> = record
         .candidates
         .iter()
@@ -188,7 +171,7 @@ pub fn guest_list(
                 rank,
                 ContactOption {
                     id: c.id,
-                    label: format!("{} <{}>", contact_name(c), c.email),
+                    label: format!("{} {} <{}>", c.first_name, c.last_name, c.email),
                     blocked,
                 },
             )
@@ -202,7 +185,7 @@ pub fn guest_list(
         approved,
         rows,
         total: listed.len() as u32,
-        matching: matching.len() as u32,
+        matching: matching as u32,
         limit: filter.rows() as u32,
         rep_options,
         account_options,
