@@ -273,3 +273,28 @@ async fn the_event_page_shows_the_newest_fifty_log_entries_and_says_how_many_the
         "the page says how many there are: {said}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_event_page_answers_200_for_every_team_role() {
+    let (app, _log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 5).await;
+    for who in [
+        "marketing@demo.test",
+        "sales@demo.test",
+        "manager@demo.test",
+    ] {
+        let person = app.signed_in(who).await;
+        let res = person
+            .get(format!("{}/events/{event}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{who} opens the event page (a section the role may not see must not refuse the page)"
+        );
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Guest 4 Example"), "{who} sees the guests");
+    }
+}

@@ -11,8 +11,8 @@ use crate::api::invitations::{
     invitation_progress, InvitationDelivery, RecordAnswer, SendInvitations, SetPersonalTouch,
 };
 use crate::components::{
-    action_field_errors, action_message, general_error, use_lang, SelectField, TextArea, TextField,
-    Typed,
+    action_field_errors, action_message, general_error, use_lang, use_user, SelectField, TextArea,
+    TextField, Typed,
 };
 use crate::domain::{NominationBlock, NominationState};
 use crate::error::AppError;
@@ -89,12 +89,21 @@ impl GuestListData {
             record,
             send,
         };
-        // the bar follows the outbox: refetched after a send, and every 2 s while mail is on its way
-        // (only marketing sees it; anyone else's fetch is refused without a query)
+        // the bar follows the outbox: refetched after a send, and every 2 s while mail is on its
+        // way. Only marketing sees it, and nobody else's page asks: a refused server function
+        // would give the whole page the refusal's status.
+        let user = use_user();
         let tick = RwSignal::new(0u32);
         let progress = Resource::new(
             move || (event_id.get(), send.version().get(), tick.get()),
-            |(event_id, ..)| invitation_progress(event_id),
+            move |(event_id, ..)| async move {
+                match user.await {
+                    Ok(Some(me)) if me.role.can_edit_events() => {
+                        invitation_progress(event_id).await
+                    }
+                    _ => Err(AppError::Forbidden),
+                }
+            },
         );
         Self {
             actions,
