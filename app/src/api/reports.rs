@@ -461,7 +461,7 @@ pub async fn follow_ups(rep: Option<i32>) -> Result<FollowUpsDto, AppError> {
                                 &r.event.starts_local,
                                 tz_of(&r.event),
                             ),
-                            name: format!("{} {}", r.contact.first_name, r.contact.last_name),
+                            name: r.contact.full_name(),
                             company: r.account.clone(),
                             rep_name: people
                                 .get(&r.guest.nominated_by)

@@ -109,6 +109,16 @@ fn phone(errors: &mut FieldErrors, value: &str) -> Option<String> {
     Some(phone)
 }
 
+/// A person's name as every page, list and mail shows it: "first last", without the space when
+/// one part is empty (names from an import or an old row may lack one).
+pub fn person_name(first: &str, last: &str) -> String {
+    match (first.trim(), last.trim()) {
+        ("", last) => last.to_string(),
+        (first, "") => first.to_string(),
+        (first, last) => format!("{first} {last}"),
+    }
+}
+
 /// A contact form as the user typed it: every field is text, nothing is trusted yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -512,6 +522,14 @@ pub fn restore_neutralised(cell: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_is_named_first_then_last_without_stray_spaces() {
+        assert_eq!(person_name("Jana", "Novak"), "Jana Novak");
+        assert_eq!(person_name(" Jana ", ""), "Jana");
+        assert_eq!(person_name("", "Novak"), "Novak");
+        assert_eq!(person_name("", ""), "");
+    }
 
     fn contact() -> ContactInput {
         ContactInput {

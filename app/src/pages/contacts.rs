@@ -440,7 +440,7 @@ fn ConsentSection(
 #[component]
 fn ContactView(detail: ContactDetail, change: ServerAction<ChangeConsent>) -> impl IntoView {
     let lang = use_lang();
-    let name = format!("{} {}", detail.first_name, detail.last_name);
+    let name = crate::domain::person_name(&detail.first_name, &detail.last_name);
     let dash = || "—".to_string();
     view! {
         <Title text=name.clone() />

@@ -29,3 +29,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// "first last", as every page and mail names the contact.
+    pub fn full_name(&self) -> String {
+        crate::domain::person_name(&self.first_name, &self.last_name)
+    }
+}

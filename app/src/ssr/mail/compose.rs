@@ -81,12 +81,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn full_name(contact: &contact::Model) -> String {
-    format!("{} {}", contact.first_name, contact.last_name)
-        .trim()
-        .to_string()
-}
-
 impl GuestMail<'_> {
     fn lang(&self) -> Language {
         Language::parse(&self.contact.language).unwrap_or(Language::En)
@@ -108,7 +102,7 @@ impl GuestMail<'_> {
             method,
             &self.calendar_event(),
             Some(&Attendee {
-                name: full_name(self.contact),
+                name: self.contact.full_name(),
                 email: self.contact.email.clone(),
                 accepted,
             }),
@@ -145,7 +139,7 @@ impl GuestMail<'_> {
     fn outgoing(&self, subject: String, text: String, html: String) -> Outgoing {
         Outgoing {
             from: self.settings.from.clone(),
-            to: Mailbox::new(full_name(self.contact), self.contact.email.clone()),
+            to: Mailbox::new(self.contact.full_name(), self.contact.email.clone()),
             reply_to: Some(Mailbox::new(
                 self.host.name.clone(),
                 self.host.email.clone(),
@@ -209,7 +203,7 @@ impl GuestMail<'_> {
     /// (`METHOD:REQUEST`, this guest the only attendee) and one-click unsubscribe headers.
     pub fn invitation(&self) -> Outgoing {
         let lang = self.lang();
-        let name = full_name(self.contact);
+        let name = self.contact.full_name();
         let rsvp = self.settings.rsvp_url(self.token);
         let video = self
             .guest
@@ -315,7 +309,7 @@ impl GuestMail<'_> {
             ),
         };
         let (details_text, details_html) = self.details();
-        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let greeting = tr!(lang, "mail-greeting", name = &self.contact.full_name());
         let (change_text, change_html) = self.change_answer();
         let door = match (answer, &self.guest.checkin_code) {
             (Answer::Accepted, Some(code)) => Some(self.door_code(code)),
@@ -358,7 +352,7 @@ impl GuestMail<'_> {
     pub fn reminder(&self) -> Outgoing {
         let lang = self.lang();
         let title = &self.event.title;
-        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let greeting = tr!(lang, "mail-greeting", name = &self.contact.full_name());
         let message = tr!(
             lang,
             "mail-reminder-body",
@@ -405,7 +399,7 @@ impl GuestMail<'_> {
     pub fn nudge(&self, deadline: &str) -> Outgoing {
         let lang = self.lang();
         let title = &self.event.title;
-        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let greeting = tr!(lang, "mail-greeting", name = &self.contact.full_name());
         let message = tr!(
             lang,
             "mail-nudge-body",
@@ -497,7 +491,7 @@ impl GuestMail<'_> {
     pub fn update(&self, old: &event::Model, time: bool, place_changed: bool) -> Outgoing {
         let lang = self.lang();
         let title = &self.event.title;
-        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let greeting = tr!(lang, "mail-greeting", name = &self.contact.full_name());
         let intro = tr!(lang, "mail-update-body", title = title);
         let tz_old = tz_of(old);
         let old_when = format_span(lang, &old.starts_local, &old.ends_local, tz_old);
@@ -553,7 +547,7 @@ impl GuestMail<'_> {
     pub fn cancellation(&self, note: &str) -> Outgoing {
         let lang = self.lang();
         let title = &self.event.title;
-        let greeting = tr!(lang, "mail-greeting", name = &full_name(self.contact));
+        let greeting = tr!(lang, "mail-greeting", name = &self.contact.full_name());
         let message = tr!(
             lang,
             "mail-cancelled-body",

@@ -19,10 +19,6 @@ use crate::ssr::services::directory::{
     AccountListing, AccountRecord, ContactListing, ContactRecord, DirectoryChoices, ImportReport,
 };
 
-fn full_name(model: &contact::Model) -> String {
-    format!("{} {}", model.first_name, model.last_name)
-}
-
 /// The contacts of a listing as table rows, with account and owner names.
 fn contact_rows(listing: &ContactListing, actor: &CurrentUser) -> Vec<ContactRow> {
     listing
@@ -30,7 +26,7 @@ fn contact_rows(listing: &ContactListing, actor: &CurrentUser) -> Vec<ContactRow
         .iter()
         .map(|c| ContactRow {
             id: c.id,
-            name: full_name(c),
+            name: c.full_name(),
             email: c.email.clone(),
             title: c.title.clone(),
             account_id: c.account_id,

@@ -5,12 +5,7 @@ use crate::api::dto::{ContactOption, DecisionRow, GuestFilter, GuestListDto, Gue
 use crate::domain::{nomination_refusal, NominationBlock, NominationState, Nominee, Role};
 use crate::i18n::{format_instant, Lang};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::entities::contact;
-use crate::ssr::services::guest_list::{matching, DecisionsRecord, GuestListRecord};
-
-fn contact_name(c: &contact::Model) -> String {
-    format!("{} {}", c.first_name, c.last_name)
-}
+use crate::ssr::services::guest_list::{DecisionsRecord, GuestListRecord};
 
 /// The guest list as `actor` sees it; the rows are those `filter` matches, at most
 /// `filter.rows()` of them (the counts, quotas and the filter's choices are over every guest).
@@ -63,7 +58,6 @@ pub fn guest_list(
         .into_iter()
         .cloned()
         .collect();
-    let matching = matching(listed, &record.accounts, filter).count();
     let rows: Vec<GuestRow> = record
         .shown
         .iter()
@@ -72,7 +66,7 @@ pub fn guest_list(
             Some(GuestRow {
                 id: g.id,
                 contact_id: person.id,
-                contact_name: contact_name(person),
+                contact_name: person.full_name(),
                 contact_email: person.email.clone(),
                 account_name: person
                     .account_id
@@ -171,7 +165,7 @@ pub fn guest_list(
                 rank,
                 ContactOption {
                     id: c.id,
-                    label: format!("{} {} <{}>", c.first_name, c.last_name, c.email),
+                    label: format!("{} <{}>", c.full_name(), c.email),
                     blocked,
                 },
             )
@@ -185,7 +179,7 @@ pub fn guest_list(
         approved,
         rows,
         total: listed.len() as u32,
-        matching: matching as u32,
+        matching: record.matched as u32,
         limit: filter.rows() as u32,
         rep_options,
         account_options,
@@ -212,7 +206,7 @@ pub fn my_news(
             let text = crate::i18n::word(
                 lang,
                 &crate::domain::Msg::new(item.kind.message_id())
-                    .with("guest", contact_name(c))
+                    .with("guest", c.full_name())
                     .with("title", e.title.clone()),
             );
             Some(crate::api::dto::NewsRow {
@@ -236,7 +230,7 @@ pub fn my_decisions(record: &DecisionsRecord, lang: Lang) -> Vec<DecisionRow> {
             Some(DecisionRow {
                 event_id: e.id,
                 event_title: e.title.clone(),
-                contact_name: contact_name(c),
+                contact_name: c.full_name(),
                 state: g.state,
                 reason: g.decision_reason.clone(),
                 when: g

@@ -405,7 +405,7 @@ async fn present<C: ConnectionTrait>(
             let c = contacts.get(&g.contact_id)?;
             Some(DoorGuest {
                 id: g.id,
-                name: format!("{} {}", c.first_name, c.last_name),
+                name: c.full_name(),
                 company: c
                     .account_id
                     .and_then(|a| accounts.get(&a).cloned())
@@ -422,10 +422,6 @@ async fn present<C: ConnectionTrait>(
             })
         })
         .collect())
-}
-
-fn guest_name(c: &contact::Model) -> String {
-    format!("{} {}", c.first_name, c.last_name)
 }
 
 /// The answer to an operation a device sent again: it was recorded the first time.
@@ -570,7 +566,7 @@ async fn already_in<C: ConnectionTrait>(
     Ok(Refusal {
         message: msg!(
             "door-already-in",
-            guest = guest_name(&contact),
+            guest = contact.full_name(),
             time = time,
             user = by
         ),
@@ -639,7 +635,7 @@ async fn check_in(
         "checked in"
     );
     Ok(Ok(Done {
-        message: msg!("door-checked-in", guest = guest_name(&contact)),
+        message: msg!("door-checked-in", guest = contact.full_name()),
         guest: found.id,
     }))
 }
@@ -675,7 +671,7 @@ async fn undo(
     if updated.rows_affected == 0 {
         return Ok(Err(Refusal::new(msg!(
             "door-undo-nothing",
-            guest = guest_name(&contact)
+            guest = contact.full_name()
         ))
         .guest(found.id)));
     }
@@ -688,7 +684,7 @@ async fn undo(
         "check-in undone"
     );
     Ok(Ok(Done {
-        message: msg!("door-undone", guest = guest_name(&contact)),
+        message: msg!("door-undone", guest = contact.full_name()),
         guest: found.id,
     }))
 }
@@ -845,7 +841,7 @@ async fn walk_in_check_in(
     Ok(Ok(Done {
         message: msg!(
             "door-walk-in-done",
-            guest = guest_name(&person),
+            guest = person.full_name(),
             rep = rep.name
         ),
         guest: guest_id,
@@ -890,7 +886,7 @@ async fn tell_the_host<C: ConnectionTrait>(
         settings,
         event,
         &rep,
-        &guest_name(person),
+        &person.full_name(),
         &company,
         &time,
         new_message_id(settings, kind::ARRIVAL),

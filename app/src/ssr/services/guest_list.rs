@@ -29,10 +29,6 @@ fn seat_states() -> Vec<NominationState> {
         .collect()
 }
 
-fn contact_name(c: &contact::Model) -> String {
-    format!("{} {}", c.first_name, c.last_name)
-}
-
 /// The nomination deadline of an event as an instant, if it has one.
 fn nomination_deadline(e: &event::Model) -> Option<DateTime<Utc>> {
     let tz = e.time_zone.parse().unwrap_or(chrono_tz::UTC);
@@ -104,7 +100,7 @@ async fn name_of_contact<C: ConnectionTrait>(db: &C, contact_id: i32) -> Result<
     Ok(contact::Entity::find_by_id(contact_id)
         .one(db)
         .await?
-        .map(|c| contact_name(&c))
+        .map(|c| c.full_name())
         .unwrap_or_default())
 }
 
@@ -258,7 +254,7 @@ impl GuestListService {
                 msg!(
                     "contact-in-directory",
                     email = &existing.email,
-                    name = contact_name(&existing)
+                    name = existing.full_name()
                 ),
             ));
         }
@@ -307,7 +303,7 @@ impl GuestListService {
         if person.unsubscribed_at.is_some() {
             return Err(AppError::field(
                 "contact_id",
-                msg!("nominee-unsubscribed", name = contact_name(&person)),
+                msg!("nominee-unsubscribed", name = person.full_name()),
             ));
         }
         match Nominee::of(person.owner_id, actor.id) {
@@ -322,7 +318,7 @@ impl GuestListService {
                     "contact_id",
                     msg!(
                         "nominee-owned-by",
-                        name = contact_name(&person),
+                        name = person.full_name(),
                         owner = &owner_name
                     ),
                 ));
@@ -338,7 +334,7 @@ impl GuestListService {
                 if claimed.rows_affected != 1 {
                     return Err(AppError::Conflict(msg!(
                         "nominee-claimed-meanwhile",
-                        name = contact_name(&person)
+                        name = person.full_name()
                     )));
                 }
             }
@@ -351,7 +347,7 @@ impl GuestListService {
         if already.is_some() {
             return Err(AppError::field(
                 "contact_id",
-                msg!("nominee-on-list", name = contact_name(&person)),
+                msg!("nominee-on-list", name = person.full_name()),
             ));
         }
         let seats = locked_seats_of(db, event_id, actor.id).await?;
@@ -389,7 +385,7 @@ impl GuestListService {
             event_id,
             actor,
             "nominated",
-            contact_name(&person),
+            person.full_name(),
             None,
             Some(nomination_summary(nomination.priority, &nomination.reason)),
         )
@@ -550,7 +546,7 @@ impl GuestListService {
         let name = |g: &guest::Model| {
             contacts
                 .get(&g.contact_id)
-                .map(contact_name)
+                .map(contact::Model::full_name)
                 .unwrap_or_default()
         };
         if let Some(stuck) = guests.iter().find(|g| !g.state.can_be_decided_as(decision)) {
@@ -668,10 +664,14 @@ impl GuestListService {
                 .into_iter()
                 .collect()
         };
-        let shown_ids: Vec<i32> = matching(&listed, &accounts, filter)
-            .take(filter.rows())
-            .map(|g| g.id)
-            .collect();
+        // one pass: how many the filter matches, and the first `rows` of them to show
+        let (mut matched, mut shown_ids) = (0, Vec::with_capacity(filter.rows()));
+        for g in matching(&listed, &accounts, filter) {
+            if shown_ids.len() < filter.rows() {
+                shown_ids.push(g.id);
+            }
+            matched += 1;
+        }
         let mut shown = if shown_ids.is_empty() {
             Vec::new()
         } else {
@@ -744,6 +744,7 @@ impl GuestListService {
         Ok(GuestListRecord {
             event,
             listed,
+            matched,
             shown,
             contacts,
             accounts,
@@ -797,6 +798,8 @@ pub struct GuestListRecord {
     pub event: event::Model,
     /// every guest of the event, in list order, as the counts and the filter need them
     pub listed: Vec<ListedGuest>,
+    /// how many of them the filter matches
+    pub matched: usize,
     /// the guests the filter shows (at most `GuestFilter::rows`), whole, in list order
     pub shown: Vec<guest::Model>,
     /// the contacts of the `shown` guests
@@ -836,8 +839,15 @@ pub struct Candidate {
     pub unsubscribed_at: Option<DateTime<Utc>>,
 }
 
+impl Candidate {
+    /// "first last", as the choice shows it.
+    pub fn full_name(&self) -> String {
+        crate::domain::person_name(&self.first_name, &self.last_name)
+    }
+}
+
 /// The listed guests `filter` picks, in list order (`accounts` names their accounts).
-pub fn matching<'a>(
+fn matching<'a>(
     listed: &'a [ListedGuest],
     accounts: &'a HashMap<i32, String>,
     filter: &'a GuestFilter,

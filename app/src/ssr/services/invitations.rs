@@ -137,10 +137,6 @@ async fn log<C: ConnectionTrait>(
     Ok(())
 }
 
-fn contact_name(c: &contact::Model) -> String {
-    format!("{} {}", c.first_name, c.last_name)
-}
-
 impl InvitationService {
     /// A rep's personal note and video link for one of their own guests.
     pub async fn set_personal_touch(
@@ -858,7 +854,7 @@ async fn apply_answer(
         event.id,
         by,
         "answered",
-        contact_name(&record.contact),
+        record.contact.full_name(),
         Some(wanted.as_str().to_string()),
     )
     .await?;
@@ -978,7 +974,7 @@ async fn promote_first<C: ConnectionTrait>(
         event.id,
         host.id,
         "promoted",
-        contact_name(&person),
+        person.full_name(),
         Some(Answer::Accepted.as_str().to_string()),
     )
     .await?;

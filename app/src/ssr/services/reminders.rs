@@ -20,7 +20,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::begin_write;
-use crate::ssr::entities::{contact, event, guest, scheduled_send};
+use crate::ssr::entities::{event, guest, scheduled_send};
 use crate::ssr::mail::compose::{new_message_id, rep_digest, GuestMail};
 use crate::ssr::mail::MailSettings;
 use crate::ssr::services::invitations::{mint_token, people_of, rsvp_deadline};
@@ -88,12 +88,6 @@ async fn round_done(db: &DatabaseConnection, event_id: i32, kind: &str) -> Resul
         .count(db)
         .await?
         > 0)
-}
-
-fn name_of(c: &contact::Model) -> String {
-    format!("{} {}", c.first_name, c.last_name)
-        .trim()
-        .to_string()
 }
 
 impl ReminderService {
@@ -183,7 +177,10 @@ impl ReminderService {
                     }
                 }
                 if nudge && g.answer == Answer::None {
-                    unanswered.entry(host.id).or_default().push(name_of(person));
+                    unanswered
+                        .entry(host.id)
+                        .or_default()
+                        .push(person.full_name());
                     if claim(&txn, found.id, "nudge", format!("guest:{}", g.id), now).await? {
                         let lang = Language::parse(&person.language).unwrap_or(Language::En);
                         let deadline_text = found
