@@ -51,6 +51,41 @@ test("marketing drafts an event, sales comments on the draft, marketing reads th
   await expect(comment).toContainText("I can bring three logistics CFOs.");
 });
 
+test("the event form checks the time zone in the browser, without the server's time-zone database", async ({ page }) => {
+  await signIn(page, "marketing@demo.test");
+  await page.getByRole("link", { name: "New event" }).first().click();
+  await hydrated(page);
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") sent.push(request.url());
+  });
+  await page.getByLabel("Title").fill(`Zone check ${Date.now()}`);
+  await page.getByLabel("Venue").fill("Kongresshalle");
+  await page.getByLabel("Capacity (seats)").fill("50");
+
+  // a zone the browser's Intl does not know
+  await page.getByLabel("Starts").fill("2031-06-10T18:00");
+  await page.getByLabel("Ends").fill("2031-06-10T22:00");
+  await page.getByLabel("Time zone").fill("Mars/Olympus");
+  await page.getByRole("button", { name: "Create event" }).click();
+  await expect(page.locator("#err-time_zone")).toHaveText("Time zone must be an IANA name such as Europe/Berlin.");
+
+  // the hour Berlin skips when clocks go forward (30 March 2031, 02:00 → 03:00)
+  await page.getByLabel("Time zone").fill("Europe/Berlin");
+  await page.getByLabel("Starts").fill("2031-03-30T02:30");
+  await page.getByLabel("Ends").fill("2031-03-30T05:00");
+  await page.getByRole("button", { name: "Create event" }).click();
+  await expect(page.locator("#err-starts_at")).toContainText("does not exist in Europe/Berlin");
+  await expect(page.locator("#err-time_zone")).toHaveText("");
+  expect(sent, "both were refused before anything was sent").toEqual([]);
+
+  // an hour that exists, in another zone the browser knows: created
+  await page.getByLabel("Time zone").fill("America/New_York");
+  await page.getByLabel("Starts").fill("2031-03-30T03:30");
+  await page.getByRole("button", { name: "Create event" }).click();
+  await expect(page.locator(".event-when strong")).toHaveText("Sun 30 Mar 2031, 03:30 EDT");
+});
+
 test("marketing opens an event and the activity log says who did it", async ({ page }) => {
   await signIn(page, "marketing@demo.test");
   await page.getByRole("link", { name: "All" }).click();

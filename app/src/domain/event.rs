@@ -1,9 +1,13 @@
 //! Events: kinds, the status life cycle, and the rules a plan must satisfy before it is stored.
-use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone as _, Utc};
+#[cfg(not(feature = "hydrate"))]
+use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{NaiveDateTime, NaiveTime};
+#[cfg(not(feature = "hydrate"))]
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::field::{optional_text, required_text, FieldError, FieldErrors};
+use super::zone::{local_exists, parse_time_zone, TimeZone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
@@ -182,7 +186,7 @@ pub struct EventPlan {
     pub join_url: Option<String>,
     pub starts_local: NaiveDateTime,
     pub ends_local: NaiveDateTime,
-    pub time_zone: Tz,
+    pub time_zone: TimeZone,
     pub capacity: u32,
     pub nomination_deadline: Option<NaiveDateTime>,
     pub rsvp_deadline: Option<NaiveDateTime>,
@@ -205,12 +209,9 @@ pub fn format_local_datetime(value: &NaiveDateTime) -> String {
     value.format("%Y-%m-%dT%H:%M").to_string()
 }
 
-pub fn parse_time_zone(value: &str) -> Option<Tz> {
-    value.trim().parse::<Tz>().ok()
-}
-
 /// The instant a wall-clock time in `tz` denotes. `None` when the time does not exist there (the
 /// hour skipped when clocks go forward); in the repeated hour the earlier instant is taken.
+#[cfg(not(feature = "hydrate"))]
 pub fn local_to_utc(local: &NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(local)
         .earliest()
@@ -223,7 +224,7 @@ fn local_field(
     label: &'static str,
     value: &str,
     required: bool,
-    tz: Option<Tz>,
+    tz: Option<&TimeZone>,
 ) -> Option<NaiveDateTime> {
     if value.trim().is_empty() {
         if required {
@@ -236,7 +237,7 @@ fn local_field(
         return None;
     };
     if let Some(tz) = tz {
-        if local_to_utc(&parsed, tz).is_none() {
+        if !local_exists(&parsed, tz) {
             errors.add(
                 field,
                 msg!("field-skipped-hour", zone = tz.name()).label("field", label),
@@ -336,7 +337,7 @@ impl EventPlan {
             "Start",
             &input.starts_at,
             true,
-            time_zone,
+            time_zone.as_ref(),
         );
         let ends = local_field(
             &mut errors,
@@ -344,7 +345,7 @@ impl EventPlan {
             "End",
             &input.ends_at,
             true,
-            time_zone,
+            time_zone.as_ref(),
         );
         if let (Some(starts), Some(ends)) = (starts, ends) {
             if ends <= starts {
@@ -357,7 +358,7 @@ impl EventPlan {
             "Nomination deadline",
             &input.nomination_deadline,
             false,
-            time_zone,
+            time_zone.as_ref(),
         );
         let rsvp_deadline = local_field(
             &mut errors,
@@ -365,7 +366,7 @@ impl EventPlan {
             "RSVP deadline",
             &input.rsvp_deadline,
             false,
-            time_zone,
+            time_zone.as_ref(),
         );
         if let Some(starts) = starts {
             if nomination_deadline.is_some_and(|d| d >= starts) {
@@ -425,10 +426,12 @@ impl EventPlan {
         })
     }
 
+    #[cfg(not(feature = "hydrate"))]
     pub fn starts_utc(&self) -> DateTime<Utc> {
         local_to_utc(&self.starts_local, self.time_zone).expect("checked by parse")
     }
 
+    #[cfg(not(feature = "hydrate"))]
     pub fn ends_utc(&self) -> DateTime<Utc> {
         local_to_utc(&self.ends_local, self.time_zone).expect("checked by parse")
     }

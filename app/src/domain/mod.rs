@@ -17,6 +17,7 @@ pub mod reminder;
 pub mod report;
 pub mod task;
 pub mod user;
+pub mod zone;
 
 pub use checkin::*;
 pub use consent::*;
@@ -33,3 +34,4 @@ pub use reminder::*;
 pub use report::*;
 pub use task::*;
 pub use user::*;
+pub use zone::{local_exists, parse_time_zone, TimeZone};

@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Utc};
+#[cfg(not(feature = "hydrate"))]
+use chrono::{NaiveDateTime, TimeZone as _};
+#[cfg(not(feature = "hydrate"))]
 use chrono_tz::Tz;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -178,12 +181,15 @@ macro_rules! msg {
     };
 }
 
+#[cfg(not(feature = "hydrate"))]
 const WEEKDAYS_DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
 const MONTHS_DE: [&str; 12] = [
     "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.",
 ];
 
 /// A wall-clock time in `tz`, named with the zone's abbreviation: "Wed 10 Mar 2027, 18:00 CET".
+// server only: the browser build has no time-zone database (`domain::zone`)
+#[cfg(not(feature = "hydrate"))]
 pub fn format_local(lang: Lang, local: &NaiveDateTime, tz: Tz) -> String {
     let zoned = tz.from_local_datetime(local).earliest();
     let abbreviation = zoned
@@ -259,6 +265,8 @@ pub fn format_amount(lang: Lang, amount: i64, currency: &str) -> String {
 
 /// From start to end in `tz`: the end names only its time when the event ends the same day
 /// ("Wed 10 Mar 2027, 18:00 CET – 22:00 CET").
+// server only: the browser build has no time-zone database (`domain::zone`)
+#[cfg(not(feature = "hydrate"))]
 pub fn format_span(lang: Lang, start: &NaiveDateTime, end: &NaiveDateTime, tz: Tz) -> String {
     if start.date() == end.date() {
         let zoned = tz.from_local_datetime(end).earliest();
@@ -280,6 +288,8 @@ pub fn format_span(lang: Lang, start: &NaiveDateTime, end: &NaiveDateTime, tz: T
 }
 
 /// An instant shown in `tz` ("Wed 10 Mar 2027, 18:00 CET").
+// server only: the browser build has no time-zone database (`domain::zone`)
+#[cfg(not(feature = "hydrate"))]
 pub fn format_instant(lang: Lang, instant: &DateTime<Utc>, tz: Tz) -> String {
     format_local(lang, &instant.with_timezone(&tz).naive_local(), tz)
 }
