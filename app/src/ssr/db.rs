@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Connects and prepares the database: SQLite gets WAL, foreign keys and a busy timeout on every
@@ -65,6 +65,39 @@ pub async fn sqlite_write_turn(
         sea_orm::DbBackend::Sqlite => Some(TURN.lock().await),
         _ => None,
     }
+}
+
+/// Runs `statements` in order, inside the caller's transaction. On SQLite they travel as one
+/// batch: sqlx runs every statement of one query text in turn, binding the `?` parameters in
+/// order across them, so the batch is one trip to the connection's worker thread instead of
+/// one per statement (what an answer's writes cost under the write lock). PostgreSQL does not
+/// take several statements with parameters in one query, so there they run one by one.
+pub async fn run_together<C: ConnectionTrait>(
+    db: &C,
+    statements: Vec<Statement>,
+) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite || statements.len() < 2 {
+        for statement in statements {
+            db.execute_raw(statement).await?;
+        }
+        return Ok(());
+    }
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for statement in statements {
+        if !sql.is_empty() {
+            sql.push_str(";\n");
+        }
+        sql.push_str(&statement.sql);
+        values.extend(statement.values.map(|v| v.0).unwrap_or_default());
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Whether a write failed on a unique constraint (SQLite "UNIQUE constraint failed", PostgreSQL

@@ -60,6 +60,35 @@ impl OutboxService {
         outgoing: &Outgoing,
         now: DateTime<Utc>,
     ) -> Result<outbox::Model, AppError> {
+        Ok(Self::row(kind, event_id, guest_id, outgoing, now)?
+            .insert(db)
+            .await?)
+    }
+
+    /// The insert of `queue`, to be sent with other writes (`db::run_together`).
+    pub fn queue_statement(
+        backend: sea_orm::DbBackend,
+        kind: &str,
+        event_id: Option<i32>,
+        guest_id: Option<i32>,
+        outgoing: &Outgoing,
+        now: DateTime<Utc>,
+    ) -> Result<sea_orm::Statement, AppError> {
+        use sea_orm::QueryTrait;
+        Ok(
+            outbox::Entity::insert(Self::row(kind, event_id, guest_id, outgoing, now)?)
+                .build(backend),
+        )
+    }
+
+    /// The outbox row of a message: the whole message as sent, and what the outbox page shows.
+    fn row(
+        kind: &str,
+        event_id: Option<i32>,
+        guest_id: Option<i32>,
+        outgoing: &Outgoing,
+        now: DateTime<Utc>,
+    ) -> Result<outbox::ActiveModel, AppError> {
         let raw = message::to_bytes(outgoing).map_err(|err| {
             tracing::error!(error = %err, "an email could not be built");
             AppError::Internal
@@ -85,9 +114,7 @@ impl OutboxService {
             sent_at: Set(None),
             created_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?)
+        })
     }
 
     /// Claims up to `limit` due messages for this worker (see the module comment).
