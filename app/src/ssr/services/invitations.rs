@@ -822,20 +822,19 @@ async fn apply_answer(
     } else {
         Answer::Declined
     };
-    let Standing {
-        event,
-        guest: mut found,
-        ..
-    } = if wanted == before {
+    if wanted == before {
         txn.commit().await?;
         return Ok(RsvpRecord {
             guest: standing.guest,
             event: standing.event,
             ..record
         });
-    } else {
-        standing
-    };
+    }
+    let Standing {
+        event,
+        guest: mut found,
+        ..
+    } = standing;
     let position = if wanted == Answer::Waitlisted {
         Some(Standing::last_position(&txn, event.id).await?.unwrap_or(0) + 1)
     } else {
