@@ -664,19 +664,27 @@ async fn record_where<C: ConnectionTrait>(
     }))
 }
 
+/// Selects every column of `E` from the table aliased `table`, each named `{prefix}{column}`, so
+/// that `FromQueryResult::from_query_result(row, prefix)` reads the model back from a joined row.
+fn columns<E: EntityTrait>(
+    select: &mut sea_orm::sea_query::SelectStatement,
+    table: &str,
+    prefix: &str,
+) {
+    use sea_orm::sea_query::Alias;
+    use sea_orm::{IdenStatic, Iterable};
+    for column in E::Column::iter() {
+        select.expr_as(
+            Expr::col((Alias::new(table), Alias::new(column.as_str()))),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
+}
+
 /// The text of `record_where`'s query, with one placeholder for the value.
 fn record_query(backend: sea_orm::DbBackend, by: By) -> String {
-    use sea_orm::sea_query::{Alias, JoinType, Query, SelectStatement};
-    use sea_orm::{IdenStatic, Iterable};
+    use sea_orm::sea_query::{Alias, JoinType, Query};
 
-    fn columns<E: EntityTrait>(select: &mut SelectStatement, table: &str, prefix: &str) {
-        for column in E::Column::iter() {
-            select.expr_as(
-                Expr::col((Alias::new(table), Alias::new(column.as_str()))),
-                Alias::new(format!("{prefix}{}", column.as_str())),
-            );
-        }
-    }
     let (g, e, c, u) = (
         Alias::new("g"),
         Alias::new("e"),
@@ -946,22 +954,12 @@ impl Standing {
         guest_id: i32,
     ) -> Result<Standing, AppError> {
         use sea_orm::sea_query::{Alias, Query, SubQueryStatement};
-        use sea_orm::{FromQueryResult, IdenStatic, Iterable, QueryResult};
+        use sea_orm::{FromQueryResult, QueryResult};
 
         let (g, e, a) = (Alias::new("g"), Alias::new("e"), Alias::new("a"));
         let mut select = Query::select();
-        for column in guest::Column::iter() {
-            select.expr_as(
-                Expr::col((g.clone(), column)),
-                Alias::new(format!("g_{}", column.as_str())),
-            );
-        }
-        for column in event::Column::iter() {
-            select.expr_as(
-                Expr::col((e.clone(), column)),
-                Alias::new(format!("e_{}", column.as_str())),
-            );
-        }
+        columns::<guest::Entity>(&mut select, "g", "g_");
+        columns::<event::Entity>(&mut select, "e", "e_");
         let seats = Query::select()
             .expr(Expr::col((a.clone(), guest::Column::Id)).count())
             .from_as(guest::Entity, a.clone())
