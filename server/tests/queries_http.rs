@@ -64,13 +64,13 @@ async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_2
     // once to warm up (a first page touches the session's last-seen time)
     let _ = page(few).await;
 
-    let ((status, html), for_few) = log.during(page(few)).await;
+    let ((status, html), for_few) = log.during(|| page(few)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("Guest 19 Example"),
         "the small event's guests are listed"
     );
-    let ((status, html), for_many) = log.during(page(many)).await;
+    let ((status, html), for_many) = log.during(|| page(many)).await;
     assert_eq!(status, StatusCode::OK);
     // the first page of rows, and a link to the next
     assert!(
@@ -130,7 +130,7 @@ async fn a_page_load_reads_the_session_once_however_many_server_functions_it_cal
     let _ = marketing.get(&url).send().await.unwrap();
 
     let (res, statements) = log
-        .during(async { marketing.get(&url).send().await.unwrap() })
+        .during(|| async { marketing.get(&url).send().await.unwrap() })
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
@@ -142,7 +142,7 @@ async fn a_page_load_reads_the_session_once_however_many_server_functions_it_cal
 
     // a server function called from the browser reads it once too
     let (res, statements) = log
-        .during(async {
+        .during(|| async {
             marketing
                 .post(format!("{}/api/me", app.base))
                 .header(reqwest::header::ORIGIN, &app.base)

@@ -298,20 +298,34 @@ pub struct QueryLog {
 }
 
 impl QueryLog {
-    /// Runs `request` and returns the statements the server ran for it: the log starts once the
-    /// server has been quiet for a moment (work left over from earlier requests has finished) and
-    /// ends once it is quiet again after the answer (work the page started in the background
-    /// counts too).
-    pub async fn during<F: std::future::Future>(&self, request: F) -> (F::Output, Vec<String>) {
+    /// Runs the request `send` makes and returns the statements the server ran for it: the log
+    /// starts once the server has been quiet for a moment (work left over from earlier requests
+    /// has finished) and ends once it is quiet again after the answer (work the page started in
+    /// the background counts too). A page whose render hung was rendered again
+    /// (`server::render_retry`), and the hung render's statements would count on top of the
+    /// answer's; then the request is made once more, up to three times.
+    pub async fn during<F, Fut>(&self, send: F) -> (Fut::Output, Vec<String>)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future,
+    {
         use std::sync::atomic::Ordering;
-        self.recording.store(true, Ordering::SeqCst);
-        self.quiet().await;
-        self.statements.lock().unwrap().clear();
-        let output = request.await;
-        self.quiet().await;
-        self.recording.store(false, Ordering::SeqCst);
-        let statements = std::mem::take(&mut *self.statements.lock().unwrap());
-        (output, statements)
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            self.recording.store(true, Ordering::SeqCst);
+            self.quiet().await;
+            self.statements.lock().unwrap().clear();
+            let hung_before = server::render_retry::hung_renders();
+            let output = send().await;
+            self.quiet().await;
+            self.recording.store(false, Ordering::SeqCst);
+            let statements = std::mem::take(&mut *self.statements.lock().unwrap());
+            if server::render_retry::hung_renders() == hung_before || tries == 3 {
+                return (output, statements);
+            }
+            eprintln!("a render hung and was rendered again while the statements were counted; counting again");
+        }
     }
 }
 
