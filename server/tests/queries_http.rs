@@ -2,8 +2,24 @@
 //! of an event with 2,000 guests asks the database no more often than that of an event with 20.
 mod common;
 
-use common::{open_event_with_approved_guests, spawn_counted_app};
+use common::{open_event_with_approved_guests, spawn_counted_app, user_named, TestApp};
 use reqwest::StatusCode;
+
+/// Marketing proposes a goal on the event: its progress counts every guest.
+async fn with_a_goal(app: &TestApp, event_id: i32) {
+    use app::domain::{GoalDraft, GoalInput};
+    let marketing = user_named(app, "marketing@demo.test").await;
+    let draft = GoalDraft::parse(&GoalInput {
+        metric: "accepted_guests".into(),
+        target: "1500".into(),
+        team: "marketing".into(),
+        note: String::new(),
+    })
+    .unwrap();
+    app::ssr::services::PlanService::propose_goal(&app.db, &marketing, event_id, &draft)
+        .await
+        .unwrap();
+}
 
 fn reads_of(statements: &[String], table: &str) -> usize {
     let quoted = format!("FROM \"{table}\"");
@@ -48,6 +64,8 @@ async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_2
     let (app, log) = spawn_counted_app().await;
     let few = open_event_with_approved_guests(&app, 20).await;
     let many = open_event_with_approved_guests(&app, 2000).await;
+    with_a_goal(&app, few).await;
+    with_a_goal(&app, many).await;
     let marketing = app.signed_in("marketing@demo.test").await;
     let page = |id: i32| {
         let (marketing, base) = (marketing.clone(), app.base.clone());
@@ -118,6 +136,36 @@ async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_2
         reads_of(&for_many, "tasks"),
         1,
         "the tasks are read once per page"
+    );
+    // the goal's progress is counted from the guests' figures, with the outcomes
+    assert_eq!(
+        reads_of(&for_many, "outcomes"),
+        1,
+        "the figures are read once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_event_without_goals_does_not_read_its_guests_figures() {
+    let (app, log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 30).await;
+    let marketing = app.signed_in("marketing@demo.test").await;
+    let url = format!("{}/events/{event}", app.base);
+    let _ = marketing.get(&url).send().await.unwrap();
+
+    let (res, statements) = log
+        .during(|| async { marketing.get(&url).send().await.unwrap() })
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        reads_of(&statements, "outcomes"),
+        0,
+        "no goal, no figures:\n{}",
+        statements.join("\n")
+    );
+    assert!(
+        res.text().await.unwrap().contains("id=\"goals\""),
+        "the goals section is there"
     );
 }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
 use app::ssr::entities::{contact, guest, user};
-use app::ssr::services::{invitations::mint_token, EventService, InvitationService};
+use app::ssr::services::{invitations::mint_token, EventService, InvitationService, PlanService};
 use app::ssr::{auth::CurrentUser, db};
 use axum::http::{header, HeaderValue};
 use clap::{Parser, Subcommand};
@@ -154,6 +154,20 @@ async fn fixture(url: &str, n: usize, tokens_file: &str) -> Result<(), Box<dyn s
         .collect();
     for chunk in rows.chunks(200) {
         guest::Entity::insert_many(chunk.to_vec()).exec(&db).await?;
+    }
+    // a planned event has goals, and the event page counts every guest for their progress
+    for (who, metric, target, team) in [
+        (&marketing, "accepted_guests", n * 3 / 4, "marketing"),
+        (&sales, "meetings_booked", n / 10, "sales"),
+    ] {
+        let draft = app::domain::GoalDraft::parse(&app::domain::GoalInput {
+            metric: metric.into(),
+            target: target.to_string(),
+            team: team.into(),
+            note: String::new(),
+        })
+        .map_err(|errors| format!("the benchmark's goal was refused: {errors:?}"))?;
+        PlanService::propose_goal(&db, who, event.id, &draft).await?;
     }
     let settings = server::Settings {
         addr: "127.0.0.1:3000".into(),

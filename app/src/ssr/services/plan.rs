@@ -28,19 +28,31 @@ impl PlanService {
     /// outcomes right now (the same figures as the event report).
     pub async fn facts(db: &DatabaseConnection, event_id: i32) -> Result<GoalFacts, AppError> {
         let event = EventService::find(db, event_id).await?;
-        Ok(ReportService::figures(db, &event, Utc::now())
+        Self::facts_of(db, &event).await
+    }
+
+    async fn facts_of(
+        db: &DatabaseConnection,
+        event: &event::Model,
+    ) -> Result<GoalFacts, AppError> {
+        Ok(ReportService::figures(db, event, Utc::now())
             .await?
             .goal_facts(reporting_currency()))
     }
 
+    /// The event's goals with their progress. The progress needs the figures of every guest;
+    /// an event without goals does not read them.
     pub async fn goals(db: &DatabaseConnection, event_id: i32) -> Result<Vec<GoalRow>, AppError> {
-        EventService::find(db, event_id).await?;
-        let facts = Self::facts(db, event_id).await?;
+        let event = EventService::find(db, event_id).await?;
         let goals = goal::Entity::find()
             .filter(goal::Column::EventId.eq(event_id))
             .order_by_asc(goal::Column::Id)
             .all(db)
             .await?;
+        if goals.is_empty() {
+            return Ok(Vec::new());
+        }
+        let facts = Self::facts_of(db, &event).await?;
         let people = UserService::names(db, goals.iter().map(|g| g.created_by)).await?;
         Ok(goals
             .iter()
