@@ -338,6 +338,7 @@ pub fn router(
                     provide_context(state.clone());
                     security::provide_request_nonce();
                     app::ssr::auth::provide_session_cache();
+                    app::ssr::services::page_reads::provide_page_reads();
                 }
             },
             {

@@ -137,11 +137,22 @@ async fn the_event_page_asks_the_same_number_of_queries_for_2000_guests_as_for_2
         1,
         "the tasks are read once per page"
     );
-    // the goal's progress is counted from the guests' figures, with the outcomes
+    // the goal's progress is counted from the guests' figures, with the outcomes; the guest list
+    // and the figures share one read of the event's guests
     assert_eq!(
         reads_of(&for_many, "outcomes"),
         1,
         "the figures are read once"
+    );
+    let reads_of_the_events_guests = for_many
+        .iter()
+        .filter(|s| s.contains("FROM \"guests\"") && s.contains("WHERE \"guests\".\"event_id\""))
+        .count();
+    assert_eq!(
+        reads_of_the_events_guests,
+        1,
+        "the event's guests are read once per page:\n{}",
+        for_many.join("\n")
     );
 }
 
@@ -345,4 +356,60 @@ async fn the_event_page_answers_200_for_every_team_role() {
         let html = res.text().await.unwrap();
         assert!(html.contains("Guest 4 Example"), "{who} sees the guests");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_goals_on_the_event_page_count_what_the_goals_read_on_their_own_count() {
+    use app::domain::Answer;
+    use app::ssr::entities::guest;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+    let (app, _log) = spawn_counted_app().await;
+    let event = open_event_with_approved_guests(&app, 40).await;
+    with_a_goal(&app, event).await;
+    // seven of the forty accepted
+    let some: Vec<i32> = guest::Entity::find()
+        .select_only()
+        .column(guest::Column::Id)
+        .filter(guest::Column::EventId.eq(event))
+        .limit(7)
+        .into_tuple()
+        .all(&app.db)
+        .await
+        .unwrap();
+    guest::Entity::update_many()
+        .set(guest::ActiveModel {
+            answer: Set(Answer::Accepted),
+            ..Default::default()
+        })
+        .filter(guest::Column::Id.is_in(some))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let marketing = app.signed_in("marketing@demo.test").await;
+
+    // on their own (a server function call: no page, nothing shared)
+    let goals: serde_json::Value = marketing
+        .post(format!("{}/api/get_goals", app.base))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .form(&[("event_id", event.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(goals[0]["value"], 7, "{goals}");
+    assert_eq!(goals[0]["target"], 1500);
+
+    // on the page, where the goals share the guest list's read
+    let html = marketing
+        .get(format!("{}/events/{event}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("7 / 1500"), "the page counts seven accepted");
+    assert!(html.contains("Guest 39 Example"), "and lists every guest");
 }

@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{account, activity, contact, event, guest, quota, user};
+use crate::ssr::services::page_reads::{self, EventGuest};
 use crate::ssr::services::EventService;
 
 pub struct GuestListService;
@@ -608,21 +609,9 @@ impl GuestListService {
         Ok(guest_ids.len())
     }
 
-    /// The guest list of an event with everything its table names: contacts, accounts, reps,
-    /// quotas, and for a rep the directory's contacts to choose from (with their owners).
-    ///
-    /// Every guest is read as a `ListedGuest` (the few columns the counts, the filter and its
-    /// choices need); only the rows `filter` shows are read whole, with their contacts. On an
-    /// event with 2,000 guests, copying every guest and contact row whole was two thirds of the
-    /// event page's time.
-    pub async fn record(
-        db: &DatabaseConnection,
-        actor: &CurrentUser,
-        event_id: i32,
-        filter: &GuestFilter,
-    ) -> Result<GuestListRecord, AppError> {
-        let event = EventService::find(db, event_id).await?;
-        let listed: Vec<ListedGuest> = guest::Entity::find()
+    /// Every guest of the event as the list counts and filters it, one slim row each.
+    async fn listed(db: &DatabaseConnection, event_id: i32) -> Result<Vec<ListedGuest>, AppError> {
+        Ok(guest::Entity::find()
             .select_only()
             .columns([
                 guest::Column::Id,
@@ -649,7 +638,28 @@ impl GuestListService {
             .order_by_asc(guest::Column::Id)
             .into_model::<ListedGuest>()
             .all(db)
-            .await?;
+            .await?)
+    }
+
+    /// The guest list of an event with everything its table names: contacts, accounts, reps,
+    /// quotas, and for a rep the directory's contacts to choose from (with their owners).
+    ///
+    /// Every guest is read as a `ListedGuest` (the few columns the counts, the filter and its
+    /// choices need); only the rows `filter` shows are read whole, with their contacts. On an
+    /// event with 2,000 guests, copying every guest and contact row whole was two thirds of the
+    /// event page's time.
+    pub async fn record(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        event_id: i32,
+        filter: &GuestFilter,
+    ) -> Result<GuestListRecord, AppError> {
+        let event = EventService::find(db, event_id).await?;
+        let listed: Vec<ListedGuest> = match page_reads::event_guests(db, event_id).await {
+            // a page render: the goals' figures share this read
+            Some(rows) => rows?.iter().map(ListedGuest::from).collect(),
+            None => Self::listed(db, event_id).await?,
+        };
         let account_ids: BTreeSet<i32> = listed.iter().filter_map(|g| g.account_id).collect();
         let accounts: HashMap<i32, String> = if account_ids.is_empty() {
             HashMap::new()
@@ -826,6 +836,19 @@ pub struct ListedGuest {
     pub state: NominationState,
     /// the contact's account
     pub account_id: Option<i32>,
+}
+
+impl From<&EventGuest> for ListedGuest {
+    fn from(g: &EventGuest) -> Self {
+        ListedGuest {
+            id: g.id,
+            contact_id: g.contact_id,
+            nominated_by: g.nominated_by,
+            priority: g.priority,
+            state: g.state,
+            account_id: g.account_id,
+        }
+    }
 }
 
 /// A directory contact a rep may nominate, as the choice shows it.

@@ -8,6 +8,7 @@ pub mod follow_ups;
 pub mod guest_list;
 pub mod invitations;
 pub mod outbox;
+pub mod page_reads;
 pub mod plan;
 pub mod profile;
 pub mod reminders;

@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::entities::{account, contact, event, goal, guest, outcome, user};
 use crate::ssr::services::directory::write_csv;
+use crate::ssr::services::page_reads::{self, EventGuest};
 use crate::ssr::services::{EventService, UserService};
 
 pub struct ReportService;
@@ -34,6 +35,23 @@ struct GuestFacts {
     walk_in: bool,
     invited: bool,
     viewed: bool,
+}
+
+impl From<&EventGuest> for GuestFacts {
+    fn from(g: &EventGuest) -> Self {
+        GuestFacts {
+            id: g.id,
+            event_id: g.event_id,
+            contact_id: g.contact_id,
+            nominated_by: g.nominated_by,
+            state: g.state,
+            answer: g.answer,
+            checked_in_at: g.checked_in_at,
+            walk_in: g.walk_in,
+            invited: g.invited,
+            viewed: g.viewed,
+        }
+    }
 }
 
 /// The organisation's reporting currency (`TANDEM_CURRENCY`, default EUR): the pipeline goal
@@ -97,26 +115,18 @@ impl ReportService {
         if event_ids.is_empty() {
             return Ok(by_event);
         }
-        // only the columns the figures need (decoding 50,000 whole rows costs more than the query)
-        let guests: Vec<GuestFacts> = guest::Entity::find()
-            .select_only()
-            .columns([
-                guest::Column::Id,
-                guest::Column::EventId,
-                guest::Column::ContactId,
-                guest::Column::NominatedBy,
-                guest::Column::State,
-                guest::Column::Answer,
-                guest::Column::CheckedInAt,
-                guest::Column::WalkIn,
-            ])
-            .column_as(guest::Column::InvitedAt.is_not_null(), "invited")
-            .column_as(guest::Column::ViewedAt.is_not_null(), "viewed")
-            .filter(guest::Column::EventId.is_in(event_ids.to_vec()))
-            .order_by_asc(guest::Column::Id)
-            .into_model::<GuestFacts>()
-            .all(db)
-            .await?;
+        let guests: Vec<GuestFacts> = match event_ids {
+            // the event page: its guest list shares this read (in the list's order; here by id)
+            [event_id] => match page_reads::event_guests(db, *event_id).await {
+                Some(rows) => {
+                    let mut facts: Vec<GuestFacts> = rows?.iter().map(GuestFacts::from).collect();
+                    facts.sort_by_key(|g| g.id);
+                    facts
+                }
+                None => Self::guest_facts(db, event_ids).await?,
+            },
+            _ => Self::guest_facts(db, event_ids).await?,
+        };
         let outcomes: HashMap<i32, crate::domain::Outcome> = outcome::Entity::find()
             .filter(outcome::Column::EventId.is_in(event_ids.to_vec()))
             .all(db)
@@ -165,6 +175,33 @@ impl ReportService {
             });
         }
         Ok(by_event)
+    }
+
+    /// What the figures read of every guest of `event_ids`, by id.
+    async fn guest_facts(
+        db: &DatabaseConnection,
+        event_ids: &[i32],
+    ) -> Result<Vec<GuestFacts>, AppError> {
+        // only the columns the figures need (decoding 50,000 whole rows costs more than the query)
+        Ok(guest::Entity::find()
+            .select_only()
+            .columns([
+                guest::Column::Id,
+                guest::Column::EventId,
+                guest::Column::ContactId,
+                guest::Column::NominatedBy,
+                guest::Column::State,
+                guest::Column::Answer,
+                guest::Column::CheckedInAt,
+                guest::Column::WalkIn,
+            ])
+            .column_as(guest::Column::InvitedAt.is_not_null(), "invited")
+            .column_as(guest::Column::ViewedAt.is_not_null(), "viewed")
+            .filter(guest::Column::EventId.is_in(event_ids.to_vec()))
+            .order_by_asc(guest::Column::Id)
+            .into_model::<GuestFacts>()
+            .all(db)
+            .await?)
     }
 
     /// For every contact checked in among `guests`: their first check-in at any event (time and
