@@ -21,6 +21,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         } else {
             options.max_connections(8);
         }
+        // sqlx pings a pooled connection when it hands it out (and again when it takes it back):
+        // on SQLite each ping is a round trip to the connection's own thread, for a file that
+        // cannot hang up. The ping on return stays; this one went on every query, a third of
+        // the thread hand-overs of a guest's page.
+        options.test_before_acquire(false);
         options.map_sqlx_sqlite_opts(|opts| {
             // sqlx runs each SQLite connection on a thread of its own and hands rows over one
             // by one through a channel; with its default of 50 the thread stopped every 50 rows
@@ -33,7 +38,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
         });
     } else {
-        options.max_connections(16);
+        // a connection the server (or a proxy) may have closed is one that sat idle: only those
+        // are pinged before use, not every connection on every query (a network round trip
+        // each)
+        options
+            .max_connections(16)
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     Database::connect(options).await
 }

@@ -2,7 +2,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, JoinType};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -611,34 +611,19 @@ impl GuestListService {
 
     /// Every guest of the event as the list counts and filters it, one slim row each.
     async fn listed(db: &DatabaseConnection, event_id: i32) -> Result<Vec<ListedGuest>, AppError> {
-        Ok(guest::Entity::find()
-            .select_only()
-            .columns([
-                guest::Column::Id,
-                guest::Column::ContactId,
-                guest::Column::NominatedBy,
-                guest::Column::Priority,
-                guest::Column::State,
-            ])
-            .column_as(
-                Expr::col((contact::Entity, contact::Column::AccountId)),
-                "account_id",
-            )
-            // a guest's contact is never missing (the foreign key cascades), so the inner join
-            // lists every guest
-            .join(
-                JoinType::InnerJoin,
-                guest::Entity::belongs_to(contact::Entity)
-                    .from(guest::Column::ContactId)
-                    .to(contact::Column::Id)
-                    .into(),
-            )
-            .filter(guest::Column::EventId.eq(event_id))
-            .order_by_asc(guest::Column::CreatedAt)
-            .order_by_asc(guest::Column::Id)
-            .into_model::<ListedGuest>()
-            .all(db)
-            .await?)
+        Ok(
+            page_reads::in_list_order(page_reads::guests_with_account(), event_id)
+                .columns([
+                    guest::Column::Id,
+                    guest::Column::ContactId,
+                    guest::Column::NominatedBy,
+                    guest::Column::Priority,
+                    guest::Column::State,
+                ])
+                .into_model::<ListedGuest>()
+                .all(db)
+                .await?,
+        )
     }
 
     /// The guest list of an event with everything its table names: contacts, accounts, reps,

@@ -15,7 +15,7 @@ use leptos::prelude::{provide_context, use_context};
 use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, Select,
 };
 use tokio::sync::OnceCell;
 
@@ -74,27 +74,26 @@ pub async fn event_guests(
     )
 }
 
-/// Every guest of the event, one slim row each, in one query (a guest's contact is never
-/// missing: the foreign key cascades, so the inner join lists every guest).
+/// Every guest of the event, one slim row each, in one query.
 pub async fn read_event_guests(
     db: &DatabaseConnection,
     event_id: i32,
 ) -> Result<Vec<EventGuest>, AppError> {
-    Ok(guest::Entity::find()
+    Ok(
+        in_list_order(with_fact_columns(guests_with_account()), event_id)
+            .column(guest::Column::Priority)
+            .into_model::<EventGuest>()
+            .all(db)
+            .await?,
+    )
+}
+
+/// A slim read of guests with their contact's account as `account_id` and no other column yet
+/// (a guest's contact is never missing: the foreign key cascades, so the inner join lists every
+/// guest).
+pub fn guests_with_account() -> Select<guest::Entity> {
+    guest::Entity::find()
         .select_only()
-        .columns([
-            guest::Column::Id,
-            guest::Column::EventId,
-            guest::Column::ContactId,
-            guest::Column::NominatedBy,
-            guest::Column::Priority,
-            guest::Column::State,
-            guest::Column::Answer,
-            guest::Column::CheckedInAt,
-            guest::Column::WalkIn,
-        ])
-        .column_as(guest::Column::InvitedAt.is_not_null(), "invited")
-        .column_as(guest::Column::ViewedAt.is_not_null(), "viewed")
         .column_as(
             Expr::col((contact::Entity, contact::Column::AccountId)),
             "account_id",
@@ -106,10 +105,30 @@ pub async fn read_event_guests(
                 .to(contact::Column::Id)
                 .into(),
         )
+}
+
+/// Adds the columns a guest's figures are counted from (the reports' and the goals'): who,
+/// whose, where they stand, and whether they were invited and opened their link.
+pub fn with_fact_columns(select: Select<guest::Entity>) -> Select<guest::Entity> {
+    select
+        .columns([
+            guest::Column::Id,
+            guest::Column::EventId,
+            guest::Column::ContactId,
+            guest::Column::NominatedBy,
+            guest::Column::State,
+            guest::Column::Answer,
+            guest::Column::CheckedInAt,
+            guest::Column::WalkIn,
+        ])
+        .column_as(guest::Column::InvitedAt.is_not_null(), "invited")
+        .column_as(guest::Column::ViewedAt.is_not_null(), "viewed")
+}
+
+/// The guests of `event_id` in the order the guest list shows them: added first, first.
+pub fn in_list_order(select: Select<guest::Entity>, event_id: i32) -> Select<guest::Entity> {
+    select
         .filter(guest::Column::EventId.eq(event_id))
         .order_by_asc(guest::Column::CreatedAt)
         .order_by_asc(guest::Column::Id)
-        .into_model::<EventGuest>()
-        .all(db)
-        .await?)
 }
