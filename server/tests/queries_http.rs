@@ -388,13 +388,9 @@ async fn the_goals_on_the_event_page_count_what_the_goals_read_on_their_own_coun
     let marketing = app.signed_in("marketing@demo.test").await;
 
     // on their own (a server function call: no page, nothing shared)
-    let goals: serde_json::Value = marketing
-        .post(format!("{}/api/get_goals", app.base))
-        .header(reqwest::header::ORIGIN, &app.base)
-        .form(&[("event_id", event.to_string())])
-        .send()
+    let goals: serde_json::Value = app
+        .post(&marketing, "get_goals", &[("event_id", &event.to_string())])
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
