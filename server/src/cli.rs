@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Seconds after an event's time or place first changes before invited guests get one update
     #[arg(long, env = "CALENDAR_UPDATE_DELAY", default_value_t = crate::DEFAULT_CALENDAR_UPDATE_DELAY)]
     pub calendar_update_delay: u64,
+    /// Seconds a guest's RSVP page and an event's page are served as rendered while nothing was
+    /// written (SQLite only; 0 turns it off)
+    #[arg(long, env = "PAGE_CACHE_SECONDS", default_value_t = crate::page_cache::DEFAULT_TTL.as_secs())]
+    pub page_cache_seconds: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,6 +114,7 @@ impl ServeArgs {
             mail_from: self.mail_from.clone(),
             mail_organizer: self.mail_organizer.clone(),
             calendar_update_delay: self.calendar_update_delay,
+            page_cache_seconds: self.page_cache_seconds,
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod assets;
 pub mod cli;
 pub mod door;
 pub mod mailer;
+pub mod page_cache;
 pub mod public;
 pub mod render_retry;
 
@@ -58,6 +59,9 @@ pub struct Settings {
     /// Seconds after the first change of an event's time or place before guests get the update;
     /// later changes within that time go into the same update.
     pub calendar_update_delay: u64,
+    /// Seconds a guest's RSVP page and an event's page are served as rendered while nothing was
+    /// written (`page_cache`; SQLite only); 0: always rendered.
+    pub page_cache_seconds: u64,
 }
 
 /// Five minutes: long enough for a few corrections, short enough for guests to hear soon.
@@ -79,6 +83,7 @@ impl std::fmt::Debug for Settings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("mail_from", &self.mail_from)
             .field("calendar_update_delay", &self.calendar_update_delay)
+            .field("page_cache_seconds", &self.page_cache_seconds)
             .finish()
     }
 }
@@ -135,7 +140,7 @@ pub fn mail_settings(
 impl Application {
     /// Connects, migrates, seeds (when asked and the database is new) and binds the port.
     pub async fn build(settings: Settings) -> Result<Application, Box<dyn std::error::Error>> {
-        let db = db::connect_migrated(&settings.database_url).await?;
+        let (db, commits) = db::connect_migrated_counting(&settings.database_url).await?;
         let seeded = if settings.seed_demo {
             seed::seed_if_empty(&db)
                 .await
@@ -174,7 +179,8 @@ impl Application {
             mail.clone(),
             std::time::Duration::from_secs(settings.calendar_update_delay),
         );
-        let router = router(&settings, db.clone(), addr, throttle, policy, mail);
+        let pages = PagesKept::for_settings(&settings, commits);
+        let router = router(&settings, db.clone(), addr, throttle, policy, mail, pages);
         Ok(Application {
             listener,
             router,
@@ -304,6 +310,7 @@ pub fn router(
     throttle: Arc<LoginThrottle>,
     security_policy: SecurityPolicy,
     mail: Arc<app::ssr::mail::MailSettings>,
+    kept: PagesKept,
 ) -> Router {
     let hashed = assets::hashed_build(&settings.site_root);
     let leptos_options = LeptosOptions::builder()
@@ -384,8 +391,12 @@ pub fn router(
             post(public::one_click_unsubscribe)
                 .fallback_service(render_retry::with_render_retry(pages.clone())),
         )
-        // the pages (and files), with a hung render rendered again (`render_retry`)
-        .fallback_service(render_retry::with_render_retry(pages))
+        // the pages (and files), with a hung render rendered again (`render_retry`), the two
+        // busiest kept for a few seconds while nothing is written (`page_cache`)
+        .fallback_service(page_cache::with_page_cache(
+            render_retry::with_render_retry(pages),
+            kept.0,
+        ))
         .layer(middleware::from_fn_with_state(policy, origin_check))
         .layer(middleware::from_fn(security::server_fn_errors))
         // server functions read their body within axum's limit (leptos_axum's
@@ -411,6 +422,23 @@ pub fn router(
         )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The page cache of a router (`page_cache`), or none.
+#[derive(Clone, Default)]
+pub struct PagesKept(Option<Arc<page_cache::PageCache>>);
+
+impl PagesKept {
+    /// Pages kept for `page_cache_seconds` where the database counts its commits (a SQLite
+    /// file, `db::connect_counting`); on PostgreSQL other instances' writes would go unseen.
+    pub fn for_settings(settings: &Settings, commits: Option<db::Commits>) -> Self {
+        let ttl = std::time::Duration::from_secs(settings.page_cache_seconds);
+        PagesKept(
+            commits
+                .filter(|_| !ttl.is_zero())
+                .map(|commits| Arc::new(page_cache::PageCache::new(ttl, commits))),
+        )
+    }
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {

@@ -1,86 +1,14 @@
 //! The guest's personal link through the real router: the page shows the invitation in the
 //! guest's language, a GET never answers, a plain form post answers, an unknown link is a 404.
-use app::domain::{Answer, EventStatus, InvitationState, NominationState, Priority};
+use app::domain::{Answer, InvitationState};
 use app::ssr::entities::{contact, guest, outbox};
 use app::ssr::mail::{MailSettings, Mailbox};
-use app::ssr::services::{EventService, InvitationService};
 use chrono::Utc;
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 mod common;
 use common::*;
-
-/// An open event with one approved, invited guest; returns the guest's id and personal token.
-async fn invited_guest(app: &TestApp) -> (i32, String) {
-    let marketing = user_named(app, "marketing@demo.test").await;
-    let sales = user_named(app, "sales@demo.test").await;
-    let mut plan = app::domain::EventInput {
-        title: "Kundenabend <Spezial>".into(),
-        kind: "online".into(),
-        join_url: "https://meet.example/abend".into(),
-        starts_at: "2030-05-04T18:00".into(),
-        ends_at: "2030-05-04T21:00".into(),
-        time_zone: "Europe/Berlin".into(),
-        capacity: "20".into(),
-        language: "de".into(),
-        ..Default::default()
-    };
-    plan.brief = String::new();
-    let created = EventService::create(&app.db, &marketing, &plan)
-        .await
-        .unwrap();
-    EventService::change_status(&app.db, &marketing, created.id, EventStatus::Open)
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let person = contact::ActiveModel {
-        first_name: Set("Jürgen".into()),
-        last_name: Set("Müller".into()),
-        email: Set("juergen@customer.example".into()),
-        language: Set("de".into()),
-        owner_id: Set(Some(sales.id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let invited = guest::ActiveModel {
-        event_id: Set(created.id),
-        contact_id: Set(person.id),
-        nominated_by: Set(sales.id),
-        reason: Set("Key buyer".into()),
-        priority: Set(Priority::A),
-        personal_note: Set("Ich freue mich auf Sie!".into()),
-        state: Set(NominationState::Approved),
-        invitation: Set(InvitationState::NotSent),
-        answer: Set(Answer::None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let settings = MailSettings {
-        from: Mailbox::new("Tandem", "events@tandem.example"),
-        organizer: Mailbox::new("Tandem", "events@tandem.example"),
-        public_url: app.base.clone(),
-        delivers: true,
-    };
-    InvitationService::send(&app.db, &settings, &marketing, created.id, None)
-        .await
-        .unwrap();
-    let mail = outbox::Entity::find()
-        .filter(outbox::Column::GuestId.eq(invited.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let at = mail.text_body.find("/rsvp/").unwrap() + "/rsvp/".len();
-    (invited.id, mail.text_body[at..at + 64].to_string())
-}
 
 async fn stored(app: &TestApp, guest_id: i32) -> guest::Model {
     guest::Entity::find_by_id(guest_id)

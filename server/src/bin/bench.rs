@@ -180,6 +180,7 @@ async fn fixture(url: &str, n: usize, tokens_file: &str) -> Result<(), Box<dyn s
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
         calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+        page_cache_seconds: server::page_cache::DEFAULT_TTL.as_secs(),
     };
     let mail = server::mail_settings(&settings, "127.0.0.1:3000".parse()?)?;
     let sent = InvitationService::send(&db, &mail, &marketing, event.id, None).await?;

@@ -27,6 +27,7 @@ pub async fn spawn_app() -> TestApp {
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
         calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+        page_cache_seconds: server::page_cache::DEFAULT_TTL.as_secs(),
     };
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -95,6 +96,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
         calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+        page_cache_seconds: server::page_cache::DEFAULT_TTL.as_secs(),
     };
     change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
@@ -346,8 +348,18 @@ impl QueryLog {
 
 /// The real router on a fresh SQLite file with demo data, whose database connection logs every
 /// statement into a `QueryLog`. No scheduler, housekeeping or mail worker runs, so what the log
-/// holds is what the requests did.
+/// holds is what the requests did. Pages are always rendered here (what a render asks is what
+/// these tests count); see `spawn_counted_app_keeping_pages`.
 pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
+    spawn_counted_app_with(0).await
+}
+
+/// `spawn_counted_app` with the page cache on, as `tandem serve` has it.
+pub async fn spawn_counted_app_keeping_pages() -> (TestApp, QueryLog) {
+    spawn_counted_app_with(server::page_cache::DEFAULT_TTL.as_secs()).await
+}
+
+async fn spawn_counted_app_with(page_cache_seconds: u64) -> (TestApp, QueryLog) {
     use std::sync::atomic::Ordering;
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
@@ -362,8 +374,9 @@ pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
         mail_from: server::DEFAULT_MAIL_FROM.into(),
         mail_organizer: None,
         calendar_update_delay: server::DEFAULT_CALENDAR_UPDATE_DELAY,
+        page_cache_seconds,
     };
-    let mut db = app::ssr::db::connect_migrated(&settings.database_url)
+    let (mut db, commits) = app::ssr::db::connect_migrated_counting(&settings.database_url)
         .await
         .unwrap();
     app::ssr::seed::seed_if_empty(&db).await.unwrap();
@@ -395,6 +408,7 @@ pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
         Arc::new(app::ssr::throttle::LoginThrottle::default()),
         policy,
         mail,
+        server::PagesKept::for_settings(&settings, commits),
     );
     tokio::spawn(async move {
         axum::serve(
@@ -409,4 +423,82 @@ pub async fn spawn_counted_app() -> (TestApp, QueryLog) {
         _dir: dir,
     };
     (app, log)
+}
+
+/// An open event with one approved, invited guest (German, a title that needs escaping); returns
+/// the guest's id and personal token.
+pub async fn invited_guest(app: &TestApp) -> (i32, String) {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+    let marketing = user_named(app, "marketing@demo.test").await;
+    let sales = user_named(app, "sales@demo.test").await;
+    let mut plan = app::domain::EventInput {
+        title: "Kundenabend <Spezial>".into(),
+        kind: "online".into(),
+        join_url: "https://meet.example/abend".into(),
+        starts_at: "2030-05-04T18:00".into(),
+        ends_at: "2030-05-04T21:00".into(),
+        time_zone: "Europe/Berlin".into(),
+        capacity: "20".into(),
+        language: "de".into(),
+        ..Default::default()
+    };
+    plan.brief = String::new();
+    let created = app::ssr::services::EventService::create(&app.db, &marketing, &plan)
+        .await
+        .unwrap();
+    app::ssr::services::EventService::change_status(
+        &app.db,
+        &marketing,
+        created.id,
+        app::domain::EventStatus::Open,
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let person = app::ssr::entities::contact::ActiveModel {
+        first_name: sea_orm::Set("Jürgen".into()),
+        last_name: sea_orm::Set("Müller".into()),
+        email: sea_orm::Set("juergen@customer.example".into()),
+        language: sea_orm::Set("de".into()),
+        owner_id: sea_orm::Set(Some(sales.id)),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let invited = app::ssr::entities::guest::ActiveModel {
+        event_id: sea_orm::Set(created.id),
+        contact_id: sea_orm::Set(person.id),
+        nominated_by: sea_orm::Set(sales.id),
+        reason: sea_orm::Set("Key buyer".into()),
+        priority: sea_orm::Set(app::domain::Priority::A),
+        personal_note: sea_orm::Set("Ich freue mich auf Sie!".into()),
+        state: sea_orm::Set(app::domain::NominationState::Approved),
+        invitation: sea_orm::Set(app::domain::InvitationState::NotSent),
+        answer: sea_orm::Set(app::domain::Answer::None),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let settings = app::ssr::mail::MailSettings {
+        from: app::ssr::mail::Mailbox::new("Tandem", "events@tandem.example"),
+        organizer: app::ssr::mail::Mailbox::new("Tandem", "events@tandem.example"),
+        public_url: app.base.clone(),
+        delivers: true,
+    };
+    app::ssr::services::InvitationService::send(&app.db, &settings, &marketing, created.id, None)
+        .await
+        .unwrap();
+    let mail = app::ssr::entities::outbox::Entity::find()
+        .filter(app::ssr::entities::outbox::Column::GuestId.eq(invited.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let at = mail.text_body.find("/rsvp/").unwrap() + "/rsvp/".len();
+    (invited.id, mail.text_body[at..at + 64].to_string())
 }
