@@ -13,6 +13,10 @@ source "$(dirname "$0")/lib.sh"
 SMOKE="${BENCH_SMOKE:-}"
 DURATION="${BENCH_SECONDS:-10}"
 [ -n "$SMOKE" ] && DURATION=1
+# every read (pages, assets, the bare handlers) runs unmeasured this long first: caches warm, each
+# personal link opened once (its first view records "viewed", a write); answers are not warmed up
+WARMUP="${BENCH_WARMUP:-2}"
+[ -n "$SMOKE" ] && WARMUP=1
 CONNECTIONS=50
 GUESTS="${BENCH_GUESTS:-2000}"
 [ -n "$SMOKE" ] && GUESTS=200
@@ -70,10 +74,14 @@ start_bare() { # port body content-type [encoding]
   wait_for "http://127.0.0.1:$1/"
 }
 
-# wrk NAME URL [extra wrk args…]: records one JSON line under NAME
+# wrk NAME URL [extra wrk args…]: records one JSON line under NAME (after the warm-up, unless
+# BENCH_MODE=answer)
 load() {
   local name="$1" url="$2"; shift 2
   local out
+  if [ "${BENCH_MODE:-}" != answer ]; then
+    wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$@" "$url" >/dev/null
+  fi
   out="$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url")"
   echo "$out" >"$WORK/wrk-$name.txt"
   local json

@@ -23,6 +23,8 @@ use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method, Response as HttpResponse, StatusCode};
 use axum::response::{IntoResponse, Response};
+use tokio::sync::futures::OwnedNotified;
+use tokio::sync::Notify;
 use tower::{Service, ServiceExt};
 
 use crate::security::CspNonce;
@@ -35,6 +37,8 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(5);
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// A page bigger than this is not kept.
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// How long a request waits for another's render of the same page before it renders it itself.
+const WAIT_FOR_RENDER: Duration = Duration::from_secs(10);
 
 /// The pages kept, shared by every request of one server.
 pub struct PageCache {
@@ -47,6 +51,10 @@ pub struct PageCache {
 #[derive(Default)]
 struct Kept {
     pages: HashMap<String, Arc<Page>>,
+    /// Pages being rendered while none is current: requests for the same page wait for that
+    /// render rather than render it too (after a write, fifty readers of a big event's page would
+    /// otherwise render it fifty times at once).
+    rendering: HashMap<String, Arc<Notify>>,
     bytes: usize,
 }
 
@@ -70,8 +78,26 @@ enum Found {
     Current(Arc<Page>),
     /// Nothing written since, but older than the time to live, and this request renders it again.
     Refresh,
-    /// Nothing (or nothing current): render.
-    Render,
+    /// Nothing current, and this request renders it; the others wait until the turn is dropped.
+    Render(Option<RenderTurn>),
+    /// Another request is rendering it: wait, then look again.
+    Wait(OwnedNotified),
+}
+
+/// The one render of a page that others wait for; when it ends (kept, not kept, failed or
+/// dropped with its request) the waiters look again.
+struct RenderTurn {
+    cache: Arc<PageCache>,
+    key: String,
+}
+
+impl Drop for RenderTurn {
+    fn drop(&mut self) {
+        let mut kept = self.cache.inner.lock().unwrap();
+        if let Some(notify) = kept.rendering.remove(&self.key) {
+            notify.notify_waiters();
+        }
+    }
 }
 
 impl PageCache {
@@ -88,21 +114,33 @@ impl PageCache {
         }
     }
 
-    fn find(&self, key: &str, commits: u64, now: Instant) -> Found {
-        let page = self.inner.lock().unwrap().pages.get(key).cloned();
-        match page {
-            Some(page) if page.commits == commits => {
-                let age = now.saturating_duration_since(page.rendered);
-                if age < self.ttl {
-                    Found::Current(page)
-                } else if age < self.ttl * 2 && page.refreshing.swap(true, Ordering::AcqRel) {
-                    // another request is rendering it again
-                    Found::Current(page)
-                } else {
-                    Found::Refresh
-                }
+    /// What there is for `key` while the database is at `commits`; `may_wait`: whether this
+    /// request may still wait for another's render (once).
+    fn find(self: &Arc<Self>, key: &str, commits: u64, now: Instant, may_wait: bool) -> Found {
+        let mut kept = self.inner.lock().unwrap();
+        if let Some(page) = kept.pages.get(key).filter(|p| p.commits == commits) {
+            let age = now.saturating_duration_since(page.rendered);
+            if age < self.ttl {
+                return Found::Current(page.clone());
             }
-            _ => Found::Render,
+            if age < self.ttl * 2 && page.refreshing.swap(true, Ordering::AcqRel) {
+                // another request is rendering it again
+                return Found::Current(page.clone());
+            }
+            return Found::Refresh;
+        }
+        match kept.rendering.get(key) {
+            // registered with the lock held: the render's end cannot slip past it
+            Some(notify) if may_wait => Found::Wait(notify.clone().notified_owned()),
+            Some(_) => Found::Render(None),
+            None => {
+                kept.rendering
+                    .insert(key.to_string(), Arc::new(Notify::new()));
+                Found::Render(Some(RenderTurn {
+                    cache: self.clone(),
+                    key: key.to_string(),
+                }))
+            }
         }
     }
 
@@ -250,18 +288,29 @@ where
                 return pages.oneshot(req).await;
             };
             let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone());
-            let (Some(nonce), Some(key), Some(commits)) = (
+            let (Some(nonce), Some(key)) = (
                 nonce.filter(|n| !n.is_empty()),
                 (req.method() == Method::GET && is_kept_path(req.uri().path()))
                     .then(|| key_of(&req))
                     .flatten(),
-                (cache.commits)(),
             ) else {
                 return pages.oneshot(req).await;
             };
-            if let Found::Current(page) = cache.find(&key, commits, Instant::now()) {
-                return Ok(page.response(&nonce));
-            }
+            let mut may_wait = true;
+            let (commits, _turn) = loop {
+                let Some(commits) = (cache.commits)() else {
+                    return pages.oneshot(req).await;
+                };
+                match cache.find(&key, commits, Instant::now(), may_wait) {
+                    Found::Current(page) => return Ok(page.response(&nonce)),
+                    Found::Wait(rendered) => {
+                        may_wait = false;
+                        let _ = tokio::time::timeout(WAIT_FOR_RENDER, rendered).await;
+                    }
+                    Found::Refresh => break (commits, None),
+                    Found::Render(turn) => break (commits, turn),
+                }
+            };
             let response = pages.oneshot(req).await?;
             if !is_keepable(&response) {
                 cache.release(&key);
@@ -423,19 +472,73 @@ mod tests {
         let commits = commits.now();
         let later = Instant::now() + Duration::from_millis(50);
         assert!(matches!(
-            cache.find("/rsvp/late\n\n", commits, later),
+            cache.find("/rsvp/late\n\n", commits, later, true),
             Found::Refresh
         ));
         assert!(matches!(
-            cache.find("/rsvp/late\n\n", commits, later),
+            cache.find("/rsvp/late\n\n", commits, later, true),
             Found::Current(_)
         ));
         // twice the time to live: no longer served while the renewal is under way
         let much_later = Instant::now() + Duration::from_millis(100);
         assert!(matches!(
-            cache.find("/rsvp/late\n\n", commits, much_later),
+            cache.find("/rsvp/late\n\n", commits, much_later, true),
             Found::Refresh
         ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn twenty_requests_for_a_page_no_one_kept_yet_get_one_render() {
+        let commits = Commits::default();
+        let renders = Arc::new(AtomicU32::new(0));
+        let counted = renders.clone();
+        let pages = Router::new().route(
+            "/events/{id}",
+            get(move |req: Request| {
+                let counted = counted.clone();
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let nonce = &req.extensions().get::<CspNonce>().unwrap().0;
+                    (
+                        [(header::CONTENT_TYPE, "text/html")],
+                        format!("<script nonce=\"{nonce}\"></script>"),
+                    )
+                }
+            }),
+        );
+        let service = with_page_cache(pages, Some(commits.cache(Duration::from_secs(60))));
+        let readers: Vec<_> = (0..20)
+            .map(|i| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    get_page(&service, "/events/3", &format!("nonce{i}"), "").await
+                })
+            })
+            .collect();
+        for (i, reader) in readers.into_iter().enumerate() {
+            let page = reader.await.unwrap();
+            assert_eq!(page, format!("<script nonce=\"nonce{i}\"></script>"));
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render for all");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn when_the_render_others_wait_for_is_not_kept_they_render_themselves() {
+        let commits = Commits::default();
+        let (pages, renders) = counted_pages(&commits);
+        let service = with_page_cache(pages, Some(commits.cache(Duration::from_secs(60))));
+        // every render writes: none is kept, and nobody waits forever
+        let readers: Vec<_> = (0..5)
+            .map(|_| {
+                let service = service.clone();
+                tokio::spawn(async move { get_page(&service, "/events/4?write", "n", "").await })
+            })
+            .collect();
+        for reader in readers {
+            reader.await.unwrap();
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 5);
     }
 
     #[test]
