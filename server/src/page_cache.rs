@@ -7,8 +7,10 @@
 //! whatever wrote it). It is served again only while that number is unchanged: the next request
 //! after any write — an answer, an edit, a sign-out, a new guest — renders afresh, so nobody ever
 //! sees a page older than the last write, least of all the one who wrote. What the database cannot
-//! tell (the clock: a deadline passing, a session's end) is bounded by the time to live. A render
-//! that saw a commit land meanwhile is not stored. The CSP nonce differs per response: the stored
+//! tell (the clock: a deadline passing, a session's end) is bounded by the time to live; after it
+//! the page is served while a render in the background renews it. A render that saw a commit
+//! land meanwhile is not stored. While nobody has a current page, one request renders it and the
+//! others wait for that render. The CSP nonce differs per response: the stored
 //! body is cut at the render's nonce and joined with the new one.
 //!
 //! Only on SQLite in WAL mode, where this process is the only writer. On PostgreSQL (several
@@ -76,8 +78,9 @@ struct Page {
 enum Found {
     /// Current: serve it.
     Current(Arc<Page>),
-    /// Nothing written since, but older than the time to live, and this request renders it again.
-    Refresh,
+    /// Nothing written since, but older than the time to live: this request gets it and has it
+    /// rendered again in the background.
+    Refresh(Arc<Page>),
     /// Nothing current, and this request renders it; the others wait until the turn is dropped.
     Render(Option<RenderTurn>),
     /// Another request is rendering it: wait, then look again.
@@ -127,7 +130,7 @@ impl PageCache {
                 // another request is rendering it again
                 return Found::Current(page.clone());
             }
-            return Found::Refresh;
+            return Found::Refresh(page.clone());
         }
         match kept.rendering.get(key) {
             // registered with the lock held: the render's end cannot slip past it
@@ -307,31 +310,67 @@ where
                         may_wait = false;
                         let _ = tokio::time::timeout(WAIT_FOR_RENDER, rendered).await;
                     }
-                    Found::Refresh => break (commits, None),
+                    Found::Refresh(page) => {
+                        // only the clock moved: nobody waits for the new render
+                        let again = copy_of(&req);
+                        let same = nonce.clone();
+                        tokio::spawn(async move {
+                            render_and_keep(pages, &cache, key, again, &same, commits).await
+                        });
+                        return Ok(page.response(&nonce));
+                    }
                     Found::Render(turn) => break (commits, turn),
                 }
             };
-            let response = pages.oneshot(req).await?;
-            if !is_keepable(&response) {
-                cache.release(&key);
-                return Ok(response);
-            }
-            let (head, body) = response.into_parts();
-            let body = match to_bytes(body, usize::MAX).await {
-                Ok(body) => body,
-                Err(err) => {
-                    cache.release(&key);
-                    tracing::error!(error = %err, "a page's body failed");
-                    return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
-                }
-            };
-            match Page::cut(commits, head.headers.clone(), &body, &nonce) {
-                Some(page) => cache.keep(key, page),
-                None => cache.release(&key),
-            }
-            Ok(Response::from_parts(head, Body::from(body)))
+            render_and_keep(pages, &cache, key, req, &nonce, commits).await
         }
     })
+}
+
+/// Renders the page and keeps it if it may be kept (`is_keepable`, and no commit landed since
+/// `commits` was read).
+async fn render_and_keep<S>(
+    pages: S,
+    cache: &PageCache,
+    key: String,
+    req: Request,
+    nonce: &str,
+    commits: u64,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    let response = pages.oneshot(req).await?;
+    if !is_keepable(&response) {
+        cache.release(&key);
+        return Ok(response);
+    }
+    let (head, body) = response.into_parts();
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(err) => {
+            cache.release(&key);
+            tracing::error!(error = %err, "a page's body failed");
+            return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+    };
+    match Page::cut(commits, head.headers.clone(), &body, nonce) {
+        Some(page) => cache.keep(key, page),
+        None => cache.release(&key),
+    }
+    Ok(Response::from_parts(head, Body::from(body)))
+}
+
+/// The same GET again (what a render reads: method, target, headers, and what the middleware
+/// before put into the extensions: the client's address, the nonce).
+fn copy_of(req: &Request) -> Request {
+    let mut copy = Request::new(Body::empty());
+    *copy.method_mut() = req.method().clone();
+    *copy.uri_mut() = req.uri().clone();
+    *copy.version_mut() = req.version();
+    *copy.headers_mut() = req.headers().clone();
+    *copy.extensions_mut() = req.extensions().clone();
+    copy
 }
 
 #[cfg(test)]
@@ -473,7 +512,7 @@ mod tests {
         let later = Instant::now() + Duration::from_millis(50);
         assert!(matches!(
             cache.find("/rsvp/late\n\n", commits, later, true),
-            Found::Refresh
+            Found::Refresh(_)
         ));
         assert!(matches!(
             cache.find("/rsvp/late\n\n", commits, later, true),
@@ -483,8 +522,29 @@ mod tests {
         let much_later = Instant::now() + Duration::from_millis(100);
         assert!(matches!(
             cache.find("/rsvp/late\n\n", commits, much_later, true),
-            Found::Refresh
+            Found::Refresh(_)
         ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_page_past_its_time_is_served_at_once_and_rendered_again_in_the_background() {
+        let commits = Commits::default();
+        let (pages, renders) = counted_pages(&commits);
+        let cache = commits.cache(Duration::from_millis(40));
+        let service = with_page_cache(pages, Some(cache));
+        get_page(&service, "/rsvp/late", "n1", "").await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let late = get_page(&service, "/rsvp/late", "n2", "").await;
+        assert_eq!(late, r#"<p>render 1</p><script nonce="n2"></script>"#);
+        for _ in 0..100 {
+            if renders.load(Ordering::SeqCst) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let renewed = get_page(&service, "/rsvp/late", "n3", "").await;
+        assert_eq!(renewed, r#"<p>render 2</p><script nonce="n3"></script>"#);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
