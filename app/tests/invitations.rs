@@ -1,11 +1,9 @@
 //! Invitations, answers and the outbox: who is invited, where an accept lands when the event is
 //! full, what a decline frees up, and how the outbox hands out and records messages.
 use app::domain::{
-    Answer, EventStatus, InvitationState, NominationState, OutboxState, Priority, MAX_ATTEMPTS,
+    Answer, EventStatus, InvitationState, NominationState, OutboxState, MAX_ATTEMPTS,
 };
-use app::ssr::auth::CurrentUser;
-use app::ssr::entities::{contact, event, guest, outbox};
-use app::ssr::mail::{MailSettings, Mailbox};
+use app::ssr::entities::{event, guest, outbox};
 use app::ssr::services::outbox::Delivery;
 use app::ssr::services::{EventService, InvitationService, OutboxService};
 use chrono::Utc;
@@ -17,90 +15,6 @@ use sea_orm::{
 #[macro_use]
 mod common;
 use common::*;
-
-fn settings() -> MailSettings {
-    MailSettings {
-        from: Mailbox::new("Tandem Events", "events@tandem.example"),
-        organizer: Mailbox::new("Tandem Events", "events@tandem.example"),
-        public_url: "https://tandem.example".into(),
-        delivers: true,
-    }
-}
-
-/// An open event with `capacity` seats.
-async fn open_event(db: &DatabaseConnection, team: &Team, capacity: i32) -> i32 {
-    let created = EventService::create(db, &team.marketing, &plan())
-        .await
-        .unwrap();
-    EventService::change_status(db, &team.marketing, created.id, EventStatus::Open)
-        .await
-        .unwrap();
-    let mut active = event::Entity::find_by_id(created.id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    active.capacity = Set(capacity);
-    active.update(db).await.unwrap();
-    created.id
-}
-
-/// A contact on the event's guest list, nominated by `rep`, in `state`.
-async fn guest_in(
-    db: &DatabaseConnection,
-    event_id: i32,
-    rep: &CurrentUser,
-    email: &str,
-    state: NominationState,
-    unsubscribed: bool,
-) -> i32 {
-    let now = Utc::now();
-    let person = contact::ActiveModel {
-        first_name: Set(email.split('@').next().unwrap().to_string()),
-        last_name: Set("O'Brien; \"Jr.\"".into()),
-        email: Set(email.to_string()),
-        language: Set("de".into()),
-        owner_id: Set(Some(rep.id)),
-        unsubscribed_at: Set(unsubscribed.then_some(now)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    guest::ActiveModel {
-        event_id: Set(event_id),
-        contact_id: Set(person.id),
-        nominated_by: Set(rep.id),
-        reason: Set("Key buyer".into()),
-        priority: Set(Priority::A),
-        personal_note: Set(String::new()),
-        state: Set(state),
-        invitation: Set(InvitationState::NotSent),
-        answer: Set(Answer::None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap()
-    .id
-}
-
-/// The personal RSVP token in a guest's invitation (it is stored nowhere else).
-async fn token_of(db: &DatabaseConnection, guest_id: i32) -> String {
-    let mail = outbox::Entity::find()
-        .filter(outbox::Column::GuestId.eq(guest_id))
-        .filter(outbox::Column::Kind.eq("invitation"))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("an invitation in the outbox");
-    let at = mail.text_body.find("/rsvp/").expect("an RSVP link") + "/rsvp/".len();
-    mail.text_body[at..at + 64].to_string()
-}
 
 async fn answers(db: &DatabaseConnection, event_id: i32) -> Vec<guest::Model> {
     guest::Entity::find()

@@ -159,22 +159,6 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
-/// A turn at writing for the hottest write path (a guest's answer), on SQLite: answers wait for
-/// each other here, in order, and each starts the moment the one before has committed. Without
-/// it they wait inside SQLite's busy handler, which sleeps 1, 2, 5, 10, … 100 ms between tries
-/// whatever happens meanwhile: under fifty answers at once most of the time went to sleeping.
-/// The turn is per process (several instances still meet at SQLite's lock, as before); on
-/// PostgreSQL there is none (`None`): row locks wake waiters themselves.
-pub async fn sqlite_write_turn(
-    db: &DatabaseConnection,
-) -> Option<tokio::sync::MutexGuard<'static, ()>> {
-    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => Some(TURN.lock().await),
-        _ => None,
-    }
-}
-
 /// Runs `statements` in order, inside the caller's transaction. On SQLite they travel as one
 /// batch: sqlx runs every statement of one query text in turn, binding the `?` parameters in
 /// order across them, so the batch is one trip to the connection's worker thread instead of

@@ -2,12 +2,20 @@
 //! roles, and a valid event plan.
 #![allow(dead_code, unused_macros)] // each test file uses a different part
 
-use app::domain::{EmailAddress, EventInput, NewUser, Role};
+use app::domain::{
+    Answer, EmailAddress, EventInput, EventStatus, InvitationState, NewUser, NominationState,
+    Priority, Role,
+};
 use app::ssr::auth::CurrentUser;
 use app::ssr::db;
-use app::ssr::services::UserService;
+use app::ssr::entities::{contact, event, guest, outbox};
+use app::ssr::mail::{MailSettings, Mailbox};
+use app::ssr::services::{EventService, UserService};
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
+};
 
 pub async fn sqlite() -> DatabaseConnection {
     let conn = db::connect("sqlite::memory:").await.expect("sqlite");
@@ -272,4 +280,89 @@ pub mod shown {
         let listing = AccountService::list(db, query).await?;
         Ok(present::account_list(&listing, actor))
     }
+}
+
+/// The mail settings of the invitation tests.
+pub fn settings() -> MailSettings {
+    MailSettings {
+        from: Mailbox::new("Tandem Events", "events@tandem.example"),
+        organizer: Mailbox::new("Tandem Events", "events@tandem.example"),
+        public_url: "https://tandem.example".into(),
+        delivers: true,
+    }
+}
+
+/// An open event with `capacity` seats.
+pub async fn open_event(db: &DatabaseConnection, team: &Team, capacity: i32) -> i32 {
+    let created = EventService::create(db, &team.marketing, &plan())
+        .await
+        .unwrap();
+    EventService::change_status(db, &team.marketing, created.id, EventStatus::Open)
+        .await
+        .unwrap();
+    let mut active = event::Entity::find_by_id(created.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    active.capacity = Set(capacity);
+    active.update(db).await.unwrap();
+    created.id
+}
+
+/// A contact on the event's guest list, nominated by `rep`, in `state`.
+pub async fn guest_in(
+    db: &DatabaseConnection,
+    event_id: i32,
+    rep: &CurrentUser,
+    email: &str,
+    state: NominationState,
+    unsubscribed: bool,
+) -> i32 {
+    let now = Utc::now();
+    let person = contact::ActiveModel {
+        first_name: Set(email.split('@').next().unwrap().to_string()),
+        last_name: Set("O'Brien; \"Jr.\"".into()),
+        email: Set(email.to_string()),
+        language: Set("de".into()),
+        owner_id: Set(Some(rep.id)),
+        unsubscribed_at: Set(unsubscribed.then_some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    guest::ActiveModel {
+        event_id: Set(event_id),
+        contact_id: Set(person.id),
+        nominated_by: Set(rep.id),
+        reason: Set("Key buyer".into()),
+        priority: Set(Priority::A),
+        personal_note: Set(String::new()),
+        state: Set(state),
+        invitation: Set(InvitationState::NotSent),
+        answer: Set(Answer::None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// The personal RSVP token in a guest's invitation (it is stored nowhere else).
+pub async fn token_of(db: &DatabaseConnection, guest_id: i32) -> String {
+    let mail = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.eq(guest_id))
+        .filter(outbox::Column::Kind.eq("invitation"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("an invitation in the outbox");
+    let at = mail.text_body.find("/rsvp/").expect("an RSVP link") + "/rsvp/".len();
+    mail.text_body[at..at + 64].to_string()
 }

@@ -15,8 +15,11 @@ fn code(text: &str) -> QrCode {
 }
 
 /// The code as a 1-bit grayscale PNG with a quiet zone: one bit per pixel is an eighth of the
-/// bytes to compress that 8-bit pixels were (composing a confirmation spent most of its time in
-/// the PNG encoder), and every mail client shows it.
+/// bytes to compress that 8-bit pixels were, and every mail client shows it. Each pixel row is
+/// stored as its difference from the row above (`Up`: seven of every eight rows are all zeros)
+/// and compressed with png's fast encoder (fdeflate). `Best` (miniz_oxide, which first zeroes
+/// some hundred kilobytes of tables) took about 350 µs per image and was a fifth of an answer's
+/// CPU; `Fast` with `Up` takes about 15 µs, for an image of about a kilobyte instead of 150 bytes.
 pub fn png(text: &str) -> Vec<u8> {
     let qr = code(text);
     let modules = qr.width();
@@ -41,7 +44,9 @@ pub fn png(text: &str) -> Vec<u8> {
         let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::One);
-        encoder.set_compression(png::Compression::Best);
+        encoder.set_compression(png::Compression::Fast);
+        encoder.set_filter(png::FilterType::Up);
+        encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
         let mut writer = encoder
             .write_header()
             .expect("writing to a Vec cannot fail");

@@ -581,9 +581,9 @@ impl InvitationService {
         let record = Self::record_by_token(db, token).await?;
         // the confirmation for the likely outcome is composed before the lock, too
         let draft = Draft::confirmation(settings, &record, token, accept);
-        let _turn = crate::ssr::db::sqlite_write_turn(db).await;
-        let txn = begin_write(db).await?;
-        apply_answer(txn, settings, record, token, accept, None, draft).await
+        // answers that arrive while others are being written are written together, in one
+        // transaction (`answers`)
+        super::answers::submit(db, settings, record, token, accept, draft).await
     }
 
     /// A rep (for their own guest) or marketing records an answer the guest gave by phone or in
@@ -731,7 +731,7 @@ fn record_query(backend: sea_orm::DbBackend, by: By) -> String {
 /// work; done under the lock it made every other answer wait. `apply_answer` uses it only when
 /// the transaction arrives at exactly this guest row and this event; otherwise it composes the
 /// mail again under the lock, as before.
-struct Draft {
+pub(super) struct Draft {
     guest: guest::Model,
     event: event::Model,
     outgoing: crate::ssr::mail::Outgoing,
@@ -814,7 +814,25 @@ async fn apply_answer(
     recorded_by: Option<i32>,
     draft: Option<Draft>,
 ) -> Result<RsvpRecord, AppError> {
-    let standing = Standing::read(&txn, record.event.id, record.guest.id).await?;
+    let applied =
+        apply_answer_in(&txn, settings, record, token, accept, recorded_by, draft).await?;
+    txn.commit().await?;
+    Ok(applied)
+}
+
+/// `apply_answer` inside a transaction the caller commits (`answers` writes several answers in
+/// one). An answer that is refused, or whose guest or event is gone, returns its error before it
+/// writes anything; any other error may leave some of its writes in `txn`.
+pub(super) async fn apply_answer_in(
+    txn: &sea_orm::DatabaseTransaction,
+    settings: &MailSettings,
+    record: RsvpRecord,
+    token: &str,
+    accept: bool,
+    recorded_by: Option<i32>,
+    draft: Option<Draft>,
+) -> Result<RsvpRecord, AppError> {
+    let standing = Standing::read(txn, record.event.id, record.guest.id).await?;
     let now = draft.as_ref().map_or_else(Utc::now, |d| d.now);
     if let Some(refusal) =
         answer_refusal(standing.event.status, rsvp_deadline(&standing.event), now)
@@ -831,7 +849,6 @@ async fn apply_answer(
         Answer::Declined
     };
     if wanted == before {
-        txn.commit().await?;
         return Ok(RsvpRecord {
             guest: standing.guest,
             event: standing.event,
@@ -844,7 +861,7 @@ async fn apply_answer(
         ..
     } = standing;
     let position = if wanted == Answer::Waitlisted {
-        Some(Standing::last_position(&txn, event.id).await?.unwrap_or(0) + 1)
+        Some(Standing::last_position(txn, event.id).await?.unwrap_or(0) + 1)
     } else {
         None
     };
@@ -905,11 +922,10 @@ async fn apply_answer(
         &confirmation,
         now,
     )?);
-    crate::ssr::db::run_together(&txn, writes).await?;
+    crate::ssr::db::run_together(txn, writes).await?;
     if before == Answer::Accepted {
-        promote_first(&txn, settings, &event, now).await?;
+        promote_first(txn, settings, &event, now).await?;
     }
-    txn.commit().await?;
     Ok(RsvpRecord {
         guest: found,
         event,

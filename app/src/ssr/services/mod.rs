@@ -1,5 +1,6 @@
 //! Stateless services: each method takes the database first and, for changes, the acting user,
 //! and checks both the role and the object before it writes anything.
+mod answers;
 pub mod calendars;
 pub mod directory;
 pub mod door;

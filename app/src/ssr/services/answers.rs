@@ -1,0 +1,191 @@
+//! Guests' answers written in batches (group commit). An answer's transaction is short, but it
+//! holds the database's one writer (SQLite) or the event's row lock (PostgreSQL) for its reads,
+//! its writes and its commit, and every other answer waits for it: fifty guests answering at once
+//! were fifty transactions one after the other, each with its own hand-offs to the database and
+//! its own commit (on PostgreSQL a flush to disk each).
+//!
+//! Now an answer joins the answers waiting to be written. Whoever finds the writer free takes
+//! every answer waiting (at most `MOST_PER_BATCH`) and writes them in one transaction, one after
+//! the other and by the same rules as before (`apply_answer_in`), commits once, and tells each
+//! guest their outcome. Nobody is told anything before the commit, so a guest sees exactly what
+//! they saw before: their answer, decided in arrival order against the seats as they stand.
+//!
+//! An answer that is refused (the deadline passed, the event closed) or whose guest is gone writes
+//! nothing and fails alone. Any other failure in a batch rolls the whole batch back, and each of
+//! its answers is then written again in a transaction of its own, as if it had come alone.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use sea_orm::{DatabaseConnection, DbBackend};
+use tokio::sync::oneshot;
+
+use super::invitations::{apply_answer_in, Draft, RsvpRecord};
+use crate::error::AppError;
+use crate::ssr::db::begin_write;
+use crate::ssr::mail::MailSettings;
+
+/// The most answers one transaction writes: enough that fifty guests answering at once need one or
+/// two commits, few enough that a batch holds the writer for milliseconds, not seconds (other
+/// writers, such as the outbox and the team, wait behind it).
+const MOST_PER_BATCH: usize = 64;
+
+/// One guest's answer, waiting to be written.
+struct Waiting {
+    record: RsvpRecord,
+    token: String,
+    accept: bool,
+    draft: Option<Draft>,
+    reply: oneshot::Sender<Result<RsvpRecord, AppError>>,
+}
+
+/// The answers waiting for one database, and the turn at writing them.
+#[derive(Default)]
+struct Desk {
+    waiting: Mutex<Vec<Waiting>>,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Writes the guest's answer together with the others waiting, and returns its outcome once the
+/// transaction that wrote it has committed.
+pub(super) async fn submit(
+    db: &DatabaseConnection,
+    settings: &MailSettings,
+    record: RsvpRecord,
+    token: &str,
+    accept: bool,
+    draft: Option<Draft>,
+) -> Result<RsvpRecord, AppError> {
+    let desk = desk_of(db);
+    let (reply, mut outcome) = oneshot::channel();
+    desk.waiting
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(Waiting {
+            record,
+            token: token.to_string(),
+            accept,
+            draft,
+            reply,
+        });
+    tokio::select! {
+        biased;
+        // another request's batch took this answer and has written it
+        told = &mut outcome => return told.unwrap_or(Err(AppError::Internal)),
+        turn = desk.turn.clone().lock_owned() => {
+            let batch = take_batch(&desk);
+            if !batch.is_empty() {
+                // the batch is written by a task of its own, so that this request going away
+                // (the guest closed the page) does not stop the answers of the others
+                let (db, settings, desk) = (db.clone(), settings.clone(), desk.clone());
+                tokio::spawn(async move {
+                    write_batch(&db, &settings, batch).await;
+                    // answers that came meanwhile beyond this batch: the next turn takes them
+                    drop(turn);
+                    drop(desk);
+                });
+            }
+            // an empty batch: this answer was in the batch before, whose replies are sent
+        }
+    }
+    outcome.await.unwrap_or(Err(AppError::Internal))
+}
+
+fn take_batch(desk: &Desk) -> Vec<Waiting> {
+    let mut waiting = desk
+        .waiting
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let first = waiting.len().min(MOST_PER_BATCH);
+    let later = waiting.split_off(first);
+    std::mem::replace(&mut *waiting, later)
+}
+
+/// Writes `batch` in one transaction, in order, and tells every answer its outcome.
+async fn write_batch(db: &DatabaseConnection, settings: &MailSettings, batch: Vec<Waiting>) {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut rest = batch.into_iter();
+    let together = async {
+        let txn = begin_write(db).await?;
+        for mut answer in rest.by_ref() {
+            let applied = apply_answer_in(
+                &txn,
+                settings,
+                answer.record.clone(),
+                &answer.token,
+                answer.accept,
+                None,
+                answer.draft.take(),
+            )
+            .await;
+            // a refusal, or a guest or event that is gone, wrote nothing: it fails alone
+            let broken = matches!(applied, Err(AppError::Internal));
+            outcomes.push((answer, applied));
+            if broken {
+                return Err(AppError::Internal);
+            }
+        }
+        txn.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    if together.await.is_ok() {
+        for (answer, applied) in outcomes {
+            let _ = answer.reply.send(applied);
+        }
+        return;
+    }
+    // something failed part-way and the transaction is rolled back: each answer again on its own
+    let again: Vec<Waiting> = outcomes
+        .into_iter()
+        .map(|(answer, _)| answer)
+        .chain(rest)
+        .collect();
+    for answer in again {
+        let alone = async {
+            let txn = begin_write(db).await?;
+            let applied = apply_answer_in(
+                &txn,
+                settings,
+                answer.record.clone(),
+                &answer.token,
+                answer.accept,
+                None,
+                None,
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(applied)
+        };
+        let applied = alone.await;
+        let _ = answer.reply.send(applied);
+    }
+}
+
+/// The desk of `db`'s pool of connections: every clone of one pool shares it, two pools (two
+/// databases, in tests) never do. Several processes on one database each have their own; the
+/// database's write lock (SQLite) or the event's row lock (PostgreSQL) still orders their batches.
+fn desk_of(db: &DatabaseConnection) -> Arc<Desk> {
+    static DESKS: OnceLock<Mutex<HashMap<usize, Weak<Desk>>>> = OnceLock::new();
+    // a pool's connect options are one shared allocation for as long as the pool lives; a desk
+    // lives while an answer of its pool waits or is written, so an address used again by a new
+    // pool finds the old desk gone
+    let key = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            Arc::as_ptr(&db.get_sqlite_connection_pool().connect_options()) as usize
+        }
+        DbBackend::Postgres => {
+            Arc::as_ptr(&db.get_postgres_connection_pool().connect_options()) as usize
+        }
+        _ => 0,
+    };
+    let mut desks = DESKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(desk) = desks.get(&key).and_then(Weak::upgrade) {
+        return desk;
+    }
+    desks.retain(|_, desk| desk.strong_count() > 0);
+    let desk = Arc::new(Desk::default());
+    desks.insert(key, Arc::downgrade(&desk));
+    desk
+}
