@@ -1,6 +1,7 @@
 //! Guests' answers written together (`services::answers`): answers that arrive while the writer
-//! is busy wait and are written in one transaction, each by the same rules as alone; an answer the
-//! database refuses fails alone and takes none of the others in its batch with it.
+//! is busy (SQLite's write lock, the event's row lock on PostgreSQL) wait and are written in one
+//! transaction, each by the same rules as alone; an answer the database refuses fails alone and
+//! takes none of the others in its batch with it.
 use std::time::Duration;
 
 use app::domain::{Answer, NominationState};
@@ -9,8 +10,8 @@ use app::ssr::db;
 use app::ssr::entities::{guest, outbox};
 use app::ssr::services::InvitationService;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 mod common;
@@ -45,11 +46,13 @@ async fn invited(db: &DatabaseConnection, n: usize) -> (i32, Vec<(i32, String)>)
     (event_id, guests)
 }
 
-/// Every guest accepts at once, while another connection holds the database's write lock for a
-/// second; then the lock is let go. The answers' outcomes, in guest order.
+/// Every guest accepts at once, while another connection holds the database's write lock (on
+/// PostgreSQL: the event's row) for a second; then the lock is let go. The answers' outcomes, in
+/// guest order.
 async fn accept_while_the_writer_is_busy(
     url: &str,
     db: &DatabaseConnection,
+    event_id: i32,
     guests: &[(i32, String)],
 ) -> Vec<Result<Answer, AppError>> {
     let other = db::connect(url).await.unwrap();
@@ -60,6 +63,13 @@ async fn accept_while_the_writer_is_busy(
         })
         .await
         .unwrap();
+    if db.get_database_backend() == DbBackend::Postgres {
+        busy.execute_unprepared(&format!(
+            "SELECT id FROM events WHERE id = {event_id} FOR UPDATE"
+        ))
+        .await
+        .unwrap();
+    }
     let requests: Vec<_> = guests
         .iter()
         .map(|(_, token)| {
@@ -100,30 +110,54 @@ async fn answer_of(db: &DatabaseConnection, guest_id: i32) -> Answer {
         .answer
 }
 
+/// The transactions that wrote these guests' rows, as PostgreSQL numbers them: rows written by
+/// one transaction carry its id (`xmin`).
+async fn transactions_that_wrote(db: &DatabaseConnection, guests: &[(i32, String)]) -> usize {
+    let ids: Vec<String> = guests.iter().map(|(id, _)| id.to_string()).collect();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT count(DISTINCT xmin::text) AS n FROM guests WHERE id IN ({})",
+                ids.join(", ")
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap() as usize
+}
+
+/// The guests accept while the writer is busy: every one gets their seat and one confirmation.
+async fn all_accept_while_the_writer_is_busy(
+    url: &str,
+    db: &DatabaseConnection,
+    event_id: i32,
+    guests: &[(i32, String)],
+) {
+    let outcomes = accept_while_the_writer_is_busy(url, db, event_id, guests).await;
+    assert!(
+        outcomes.iter().all(|o| matches!(o, Ok(Answer::Accepted))),
+        "{outcomes:?}"
+    );
+    for (id, _) in guests {
+        assert_eq!(answer_of(db, *id).await, Answer::Accepted);
+        assert_eq!(confirmed(db, *id).await, 1, "each answer is confirmed once");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn answers_that_wait_for_the_writer_are_written_together_in_one_commit() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
     let (db, commits) = db::connect_migrated_counting(&url).await.unwrap();
     let commits = commits.expect("a SQLite file counts its commits");
-    let (_, guests) = invited(&db, 20).await;
+    let (event_id, guests) = invited(&db, 20).await;
     let before = commits.now().unwrap();
 
-    let outcomes = accept_while_the_writer_is_busy(&url, &db, &guests).await;
+    all_accept_while_the_writer_is_busy(&url, &db, event_id, &guests).await;
 
     let written = commits.now().unwrap() - before;
-    assert!(
-        outcomes.iter().all(|o| matches!(o, Ok(Answer::Accepted))),
-        "{outcomes:?}"
-    );
-    for (id, _) in &guests {
-        assert_eq!(answer_of(&db, *id).await, Answer::Accepted);
-        assert_eq!(
-            confirmed(&db, *id).await,
-            1,
-            "each answer is confirmed once"
-        );
-    }
     // the first answer takes the writer's turn and waits for the lock; the nineteen behind it
     // are written together once it has committed
     assert!(
@@ -133,34 +167,79 @@ async fn answers_that_wait_for_the_writer_are_written_together_in_one_commit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_answer_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
-    let db = db::connect_migrated(&url).await.unwrap();
-    let (_, guests) = invited(&db, 12).await;
-    let refused = guests[5].0;
-    db.execute_unprepared(&format!(
-        "CREATE TRIGGER refuse_one BEFORE UPDATE ON guests WHEN NEW.id = {refused} \
-         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-    ))
-    .await
-    .unwrap();
+async fn on_postgres_answers_that_wait_for_the_events_row_are_written_together() {
+    let Some((db, name)) = postgres().await else {
+        return;
+    };
+    let url = postgres_url(&name);
+    let (event_id, guests) = invited(&db, 20).await;
 
-    let outcomes = accept_while_the_writer_is_busy(&url, &db, &guests).await;
+    all_accept_while_the_writer_is_busy(&url, &db, event_id, &guests).await;
+
+    let written = transactions_that_wrote(&db, &guests).await;
+    drop_postgres(db, name).await;
+    assert!(
+        written <= 3,
+        "twenty answers that waited were written by {written} transactions"
+    );
+}
+
+/// Twelve guests accept while the writer is busy, and the database refuses the sixth one's
+/// update: that answer fails and nothing of it is kept, the eleven others are written.
+async fn one_refused_answer_in_a_batch(url: &str, db: &DatabaseConnection) {
+    let (event_id, guests) = invited(db, 12).await;
+    let refused = guests[5].0;
+    let refuse = match db.get_database_backend() {
+        DbBackend::Postgres => vec![
+            "CREATE FUNCTION refuse_one() RETURNS trigger AS $$ BEGIN \
+             RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql"
+                .to_string(),
+            format!(
+                "CREATE TRIGGER refuse_one BEFORE UPDATE ON guests FOR EACH ROW \
+                 WHEN (NEW.id = {refused}) EXECUTE FUNCTION refuse_one()"
+            ),
+        ],
+        _ => vec![format!(
+            "CREATE TRIGGER refuse_one BEFORE UPDATE ON guests WHEN NEW.id = {refused} \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+    };
+    for statement in refuse {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+
+    let outcomes = accept_while_the_writer_is_busy(url, db, event_id, &guests).await;
 
     for ((id, _), outcome) in guests.iter().zip(&outcomes) {
         if *id == refused {
             assert!(matches!(outcome, Err(AppError::Internal)), "{outcome:?}");
             assert_eq!(
-                answer_of(&db, *id).await,
+                answer_of(db, *id).await,
                 Answer::None,
                 "nothing of it was kept"
             );
-            assert_eq!(confirmed(&db, *id).await, 0, "and nothing was confirmed");
+            assert_eq!(confirmed(db, *id).await, 0, "and nothing was confirmed");
         } else {
             assert!(matches!(outcome, Ok(Answer::Accepted)), "{outcome:?}");
-            assert_eq!(answer_of(&db, *id).await, Answer::Accepted);
-            assert_eq!(confirmed(&db, *id).await, 1);
+            assert_eq!(answer_of(db, *id).await, Answer::Accepted);
+            assert_eq!(confirmed(db, *id).await, 1);
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_answer_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+    let db = db::connect_migrated(&url).await.unwrap();
+    one_refused_answer_in_a_batch(&url, &db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_an_answer_the_database_refuses_fails_alone_and_the_rest_are_written() {
+    let Some((db, name)) = postgres().await else {
+        return;
+    };
+    one_refused_answer_in_a_batch(&postgres_url(&name), &db).await;
+    drop_postgres(db, name).await;
 }

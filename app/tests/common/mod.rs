@@ -55,6 +55,13 @@ pub async fn postgres() -> Option<(DatabaseConnection, String)> {
     Some((conn, name))
 }
 
+/// The address of the test database `name` made by `postgres()`, for a second pool of connections.
+pub fn postgres_url(name: &str) -> String {
+    let url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+    format!("{base}/{name}")
+}
+
 pub async fn drop_postgres(conn: DatabaseConnection, name: String) {
     conn.close().await.ok();
     let url = std::env::var("TEST_DATABASE_URL").unwrap();

@@ -1,8 +1,7 @@
-//! Guests' answers written in batches (group commit), on SQLite. An answer's transaction is
-//! short, but it holds the database's one writer for its reads, its writes and its commit, and
-//! every other answer waits for it: fifty guests answering at once were fifty transactions one
-//! after the other, each with its own hand-offs to the database's worker thread and its own
-//! commit. (On PostgreSQL each answer stays its own transaction: see `submit`.)
+//! Guests' answers written in batches (group commit). An answer's transaction is short, but it
+//! holds SQLite's one writer (on PostgreSQL: the event's row lock) for its reads, its writes and
+//! its commit, and every other answer waits for it: fifty guests answering at once were fifty
+//! transactions one after the other, each with its own trips to the database and its own commit.
 //!
 //! Now an answer joins the answers waiting to be written. Whoever finds the writer free takes
 //! every answer waiting (at most `MOST_PER_BATCH`) and writes them in one transaction, one after
@@ -55,16 +54,6 @@ pub(super) async fn submit(
     accept: bool,
     draft: Option<Draft>,
 ) -> Result<RsvpRecord, AppError> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        // On PostgreSQL the batches were slower, not faster: 55 answers/s against 218 alone in
-        // the benchmark of 2026-12-07, with the server and the database idle and PostgreSQL
-        // waiting for the client's next statement (docs/performance.md, 16). Until that is
-        // understood each answer is its own transaction there, ordered by the event's row lock.
-        let txn = begin_write(db).await?;
-        let applied = apply_answer_in(&txn, settings, record, token, accept, None, draft).await?;
-        txn.commit().await?;
-        return Ok(applied);
-    }
     let desk = desk_of(db);
     let (reply, mut outcome) = oneshot::channel();
     desk.waiting
@@ -170,15 +159,20 @@ async fn write_batch(db: &DatabaseConnection, settings: &MailSettings, batch: Ve
     }
 }
 
-/// The desk of `db`'s pool of SQLite connections: every clone of one pool shares it, two pools
-/// (two databases, in tests) never do. Several processes on one file each have their own; the
-/// database's write lock still orders their batches.
+/// The desk of `db`'s pool of connections: every clone of one pool shares it, two pools (two
+/// databases, in tests) never do. Several processes on one database each have their own; the
+/// database's locks (SQLite's writer, the event's row on PostgreSQL) still order their batches.
 fn desk_of(db: &DatabaseConnection) -> Arc<Desk> {
     static DESKS: OnceLock<Mutex<HashMap<usize, Weak<Desk>>>> = OnceLock::new();
     // a pool's connect options are one shared allocation for as long as the pool lives; a desk
     // lives while an answer of its pool waits or is written, so an address used again by a new
     // pool finds the old desk gone
-    let key = Arc::as_ptr(&db.get_sqlite_connection_pool().connect_options()) as usize;
+    let key = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            Arc::as_ptr(&db.get_postgres_connection_pool().connect_options()) as usize
+        }
+        _ => Arc::as_ptr(&db.get_sqlite_connection_pool().connect_options()) as usize,
+    };
     let mut desks = DESKS
         .get_or_init(Default::default)
         .lock()
