@@ -13,6 +13,7 @@
 //! nothing and fails alone. Any other failure in a batch rolls the whole batch back, and each of
 //! its answers is then written again in a transaction of its own, as if it had come alone.
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use sea_orm::{DatabaseConnection, DbBackend};
@@ -42,6 +43,31 @@ struct Waiting {
 struct Desk {
     waiting: Mutex<Vec<Waiting>>,
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// answers handed in and not yet told their outcome (waiting, or in a batch being written)
+    in_flight: AtomicUsize,
+}
+
+/// Counts one answer in flight at `desk` for as long as it lives (a request that goes away
+/// mid-answer is counted out too).
+struct InFlight(Arc<Desk>);
+
+impl InFlight {
+    fn new(desk: Arc<Desk>) -> Self {
+        desk.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(desk)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many answers to `db` are handed in and not yet written (waiting for the turn, or in the
+/// batch being written): what a test waits for before it lets the writer go.
+pub fn in_flight(db: &DatabaseConnection) -> usize {
+    desk_of(db).in_flight.load(Ordering::SeqCst)
 }
 
 /// Writes the guest's answer together with the others waiting, and returns its outcome once the
@@ -55,6 +81,7 @@ pub(super) async fn submit(
     draft: Option<Draft>,
 ) -> Result<RsvpRecord, AppError> {
     let desk = desk_of(db);
+    let _counted = InFlight::new(desk.clone());
     let (reply, mut outcome) = oneshot::channel();
     desk.waiting
         .lock()

@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::ssr::auth::{hash_token, CurrentUser};
 use crate::ssr::db::begin_write;
-use crate::ssr::entities::{activity, contact, event, guest, guest_token, user};
+use crate::ssr::entities::{activity, contact, event, guest, guest_token, outbox, user};
 use crate::ssr::mail::compose::{new_message_id, GuestMail};
 use crate::ssr::mail::MailSettings;
 use crate::ssr::services::outbox::{kind, OutboxService};
@@ -586,6 +586,11 @@ impl InvitationService {
         super::answers::submit(db, settings, record, token, accept, draft).await
     }
 
+    /// How many guests' answers to `db` are handed in and not yet written (see `answers`).
+    pub fn answers_in_flight(db: &DatabaseConnection) -> usize {
+        super::answers::in_flight(db)
+    }
+
     /// A rep (for their own guest) or marketing records an answer the guest gave by phone or in
     /// person; the same rules apply as for the guest's own answer, and the guest's link stays as
     /// it is.
@@ -727,14 +732,16 @@ fn record_query(backend: sea_orm::DbBackend, by: By) -> String {
 
 /// A guest's confirmation composed before the write lock is taken, for the outcome their answer
 /// will most likely have (accepted, or declined), from the guest and event as read before the
-/// lock. Composing it (a QR image, a calendar file, the MIME message) is most of an answer's
-/// work; done under the lock it made every other answer wait. `apply_answer` uses it only when
-/// the transaction arrives at exactly this guest row and this event; otherwise it composes the
-/// mail again under the lock, as before.
+/// lock. Composing it (a QR image, a calendar file, the MIME message) and turning it into its
+/// outbox row (the message's bytes, the previews) is most of an answer's work; done under the
+/// lock it made every other answer wait. `apply_answer` uses it only when the transaction
+/// arrives at exactly this guest row and this event; otherwise it composes the mail again under
+/// the lock, as before.
 pub(super) struct Draft {
     guest: guest::Model,
     event: event::Model,
-    outgoing: crate::ssr::mail::Outgoing,
+    /// the confirmation's outbox row, ready to insert
+    queued: outbox::ActiveModel,
     now: DateTime<Utc>,
 }
 
@@ -774,25 +781,31 @@ impl Draft {
             now,
         }
         .confirmation(wanted, false);
+        // a message that cannot be built fails again under the lock, where the answer reports it
+        let queued = OutboxService::row(
+            kind::CONFIRMATION,
+            Some(record.event.id),
+            Some(guest.id),
+            &outgoing,
+            now,
+        )
+        .ok()?;
         Some(Draft {
             guest,
             event: record.event.clone(),
-            outgoing,
+            queued,
             now,
         })
     }
 
-    /// The composed mail, if the transaction wrote exactly the guest row it was composed for
-    /// (the stored timestamps aside: the database may round them) and read the same event.
-    fn fits(
-        self,
-        guest: &guest::Model,
-        event: &event::Model,
-    ) -> Option<crate::ssr::mail::Outgoing> {
+    /// The composed mail's outbox row, if the transaction wrote exactly the guest row it was
+    /// composed for (the stored timestamps aside: the database may round them) and read the
+    /// same event.
+    fn fits(self, guest: &guest::Model, event: &event::Model) -> Option<outbox::ActiveModel> {
         let mut expected = self.guest;
         expected.answered_at = guest.answered_at;
         expected.updated_at = guest.updated_at;
-        (expected == *guest && self.event == *event).then_some(self.outgoing)
+        (expected == *guest && self.event == *event).then_some(self.queued)
     }
 }
 
@@ -900,28 +913,30 @@ pub(super) async fn apply_answer_in(
         record.contact.full_name(),
         Some(wanted.as_str().to_string()),
     ));
-    let confirmation = match draft.and_then(|d| d.fits(&found, &event)) {
-        Some(outgoing) => outgoing,
-        None => GuestMail {
-            settings,
-            event: &event,
-            guest: &found,
-            contact: &record.contact,
-            host: &record.host,
-            token,
-            message_id: new_message_id(settings, kind::CONFIRMATION),
-            now,
+    let queued = match draft.and_then(|d| d.fits(&found, &event)) {
+        Some(queued) => queued,
+        None => {
+            let confirmation = GuestMail {
+                settings,
+                event: &event,
+                guest: &found,
+                contact: &record.contact,
+                host: &record.host,
+                token,
+                message_id: new_message_id(settings, kind::CONFIRMATION),
+                now,
+            }
+            .confirmation(wanted, false);
+            OutboxService::row(
+                kind::CONFIRMATION,
+                Some(event.id),
+                Some(found.id),
+                &confirmation,
+                now,
+            )?
         }
-        .confirmation(wanted, false),
     };
-    writes.push(OutboxService::queue_statement(
-        backend,
-        kind::CONFIRMATION,
-        Some(event.id),
-        Some(found.id),
-        &confirmation,
-        now,
-    )?);
+    writes.push(OutboxService::queue_statement(backend, queued));
     crate::ssr::db::run_together(txn, writes).await?;
     if before == Answer::Accepted {
         promote_first(txn, settings, &event, now).await?;

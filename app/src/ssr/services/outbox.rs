@@ -65,24 +65,19 @@ impl OutboxService {
             .await?)
     }
 
-    /// The insert of `queue`, to be sent with other writes (`db::run_together`).
+    /// The insert of a row made by `row`, to be sent with other writes (`db::run_together`).
     pub fn queue_statement(
         backend: sea_orm::DbBackend,
-        kind: &str,
-        event_id: Option<i32>,
-        guest_id: Option<i32>,
-        outgoing: &Outgoing,
-        now: DateTime<Utc>,
-    ) -> Result<sea_orm::Statement, AppError> {
+        row: outbox::ActiveModel,
+    ) -> sea_orm::Statement {
         use sea_orm::QueryTrait;
-        Ok(
-            outbox::Entity::insert(Self::row(kind, event_id, guest_id, outgoing, now)?)
-                .build(backend),
-        )
+        outbox::Entity::insert(row).build(backend)
     }
 
     /// The outbox row of a message: the whole message as sent, and what the outbox page shows.
-    fn row(
+    /// Turning the message into its bytes is most of the work (quoted-printable, base64 of the
+    /// images, the calendar part), so a guest's answer makes the row before the write lock.
+    pub fn row(
         kind: &str,
         event_id: Option<i32>,
         guest_id: Option<i32>,
