@@ -19,8 +19,13 @@ use common::*;
 
 /// An open event with room for everyone and `n` invited guests: their ids and personal tokens.
 async fn invited(db: &DatabaseConnection, n: usize) -> (i32, Vec<(i32, String)>) {
+    invited_to(db, n, 100).await
+}
+
+/// An open event with `capacity` seats and `n` invited guests: their ids and personal tokens.
+async fn invited_to(db: &DatabaseConnection, n: usize, capacity: i32) -> (i32, Vec<(i32, String)>) {
     let team = team(db).await;
-    let event_id = open_event(db, &team, 100).await;
+    let event_id = open_event(db, &team, capacity).await;
     let mut ids = Vec::new();
     for i in 0..n {
         let email = format!("g{i}@customer.example");
@@ -252,5 +257,140 @@ async fn on_postgres_an_answer_the_database_refuses_fails_alone_and_the_rest_are
         return;
     };
     one_refused_answer_in_a_batch(&postgres_url(&name), &db).await;
+    drop_postgres(db, name).await;
+}
+
+/// The guests answer one after the other while another connection holds the writer (see
+/// `accept_while_the_writer_is_busy`): each answer is handed in before the next is sent, so the
+/// first takes the writer's turn alone and all the others are one batch, in this order. Each
+/// answer's outcome: the guest's answer and waitlist place as it was told them.
+async fn answer_in_order_while_the_writer_is_busy(
+    url: &str,
+    db: &DatabaseConnection,
+    event_id: i32,
+    answers: &[(&str, bool)],
+) -> Vec<(Answer, Option<i32>)> {
+    let other = db::connect(url).await.unwrap();
+    let busy = other
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    if db.get_database_backend() == DbBackend::Postgres {
+        busy.execute_unprepared(&format!(
+            "SELECT id FROM events WHERE id = {event_id} FOR UPDATE"
+        ))
+        .await
+        .unwrap();
+    }
+    let mut requests = Vec::new();
+    for (handed_in, (token, accept)) in answers.iter().enumerate() {
+        let (db2, token, accept) = (db.clone(), token.to_string(), *accept);
+        requests.push(tokio::spawn(async move {
+            InvitationService::answer(&db2, &settings(), &token, accept)
+                .await
+                .map(|record| (record.guest.answer, record.guest.waitlist_position))
+        }));
+        let waited = std::time::Instant::now();
+        while InvitationService::answers_in_flight(db) < handed_in + 1 {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "answer {handed_in} was not handed in"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    busy.rollback().await.unwrap();
+    let mut outcomes = Vec::new();
+    for request in requests {
+        outcomes.push(request.await.unwrap().unwrap());
+    }
+    other.close().await.ok();
+    outcomes
+}
+
+async fn standing_of(db: &DatabaseConnection, guest_id: i32) -> (Answer, Option<i32>) {
+    let row = guest::Entity::find_by_id(guest_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    (row.answer, row.waitlist_position)
+}
+
+/// Three seats, two taken. In one batch: a guest answers twice, a freed seat is taken again, the
+/// last seat goes, the next accept lands on the waitlist, a decline hands that guest the seat,
+/// and the guest who changed their mind twice comes back to the waitlist. Every guest is told
+/// what the rows say, in arrival order, and each change is confirmed once.
+async fn one_batch_decides_in_arrival_order(url: &str, db: &DatabaseConnection) {
+    let (event_id, guests) = invited_to(db, 6, 3).await;
+    let [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| (guests[i].0, guests[i].1.as_str()));
+    for (_, token) in [a, b] {
+        InvitationService::answer(db, &settings(), token, true)
+            .await
+            .unwrap();
+    }
+    use Answer::{Accepted, Declined, Waitlisted};
+
+    let told = answer_in_order_while_the_writer_is_busy(
+        url,
+        db,
+        event_id,
+        &[
+            (e.1, false), // alone: the first answer takes the writer's turn by itself
+            (c.1, true),  // the last seat
+            (c.1, false), // gives it back, in the same batch
+            (d.1, true),  // takes it
+            (f.1, true),  // no seat left: the waitlist
+            (a.1, false), // frees a seat: f moves up
+            (c.1, true),  // no seat left again
+        ],
+    )
+    .await;
+
+    assert_eq!(
+        told,
+        vec![
+            (Declined, None),
+            (Accepted, None),
+            (Declined, None),
+            (Accepted, None),
+            (Waitlisted, Some(1)),
+            (Declined, None),
+            (Waitlisted, Some(1)),
+        ]
+    );
+    assert_eq!(standing_of(db, a.0).await, (Declined, None));
+    assert_eq!(standing_of(db, b.0).await, (Accepted, None));
+    assert_eq!(standing_of(db, c.0).await, (Waitlisted, Some(1)));
+    assert_eq!(standing_of(db, d.0).await, (Accepted, None));
+    assert_eq!(standing_of(db, e.0).await, (Declined, None));
+    assert_eq!(standing_of(db, f.0).await, (Accepted, None), "promoted");
+    for (guest, confirmations) in [(a, 2), (b, 1), (c, 3), (d, 1), (e, 1), (f, 2)] {
+        assert_eq!(
+            confirmed(db, guest.0).await,
+            confirmations,
+            "guest {}",
+            guest.0
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_batch_decides_seats_and_the_waitlist_in_arrival_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+    let db = db::connect_migrated(&url).await.unwrap();
+    one_batch_decides_in_arrival_order(&url, &db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_one_batch_decides_seats_and_the_waitlist_in_arrival_order() {
+    let Some((db, name)) = postgres().await else {
+        return;
+    };
+    one_batch_decides_in_arrival_order(&postgres_url(&name), &db).await;
     drop_postgres(db, name).await;
 }

@@ -4,10 +4,13 @@
 //! transactions one after the other, each with its own trips to the database and its own commit.
 //!
 //! Now an answer joins the answers waiting to be written. Whoever finds the writer free takes
-//! every answer waiting (at most `MOST_PER_BATCH`) and writes them in one transaction, one after
-//! the other and by the same rules as before (`apply_answer_in`), commits once, and tells each
-//! guest their outcome. Nobody is told anything before the commit, so a guest sees exactly what
-//! they saw before: their answer, decided in arrival order against the seats as they stand.
+//! every answer waiting (at most `MOST_PER_BATCH`) and writes them in one transaction, in arrival
+//! order and by the same rules as before (`apply_answers_in`), commits once, and tells each guest
+//! their outcome. Nobody is told anything before the commit, so a guest sees exactly what they
+//! saw before: their answer, decided in arrival order against the seats as they stand. The batch
+//! reads its guests and their events' seats in one statement, decides the answers that leave the
+//! waitlist alone in memory and sends their writes together; an answer that touches the waitlist
+//! (and every one after it) is written on its own inside the batch, reading the database again.
 //!
 //! An answer that is refused (the deadline passed, the event closed) or whose guest is gone writes
 //! nothing and fails alone. Any other failure in a batch rolls the whole batch back, and each of
@@ -19,7 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::sync::oneshot;
 
-use super::invitations::{apply_answer_in, Draft, RsvpRecord};
+use super::invitations::{apply_answer_in, apply_answers_in, Answering, Draft, RsvpRecord};
 use crate::error::AppError;
 use crate::ssr::db::begin_write;
 use crate::ssr::mail::MailSettings;
@@ -126,63 +129,50 @@ fn take_batch(desk: &Desk) -> Vec<Waiting> {
     std::mem::replace(&mut *waiting, later)
 }
 
-/// Writes `batch` in one transaction, in order, and tells every answer its outcome.
+/// Writes `batch` in one transaction, in order (`apply_answers_in`), and tells every answer its
+/// outcome.
 async fn write_batch(db: &DatabaseConnection, settings: &MailSettings, batch: Vec<Waiting>) {
-    let mut outcomes = Vec::with_capacity(batch.len());
-    let mut rest = batch.into_iter();
+    let mut again = Vec::with_capacity(batch.len());
+    let mut drafts = Vec::with_capacity(batch.len());
+    let mut replies = Vec::with_capacity(batch.len());
+    for answer in batch {
+        again.push((answer.record, answer.token, answer.accept));
+        drafts.push(answer.draft);
+        replies.push(answer.reply);
+    }
+    let answering = again
+        .iter()
+        .zip(drafts)
+        .map(|((record, token, accept), draft)| Answering {
+            record: record.clone(),
+            token,
+            accept: *accept,
+            draft,
+        })
+        .collect();
     let together = async {
         let txn = begin_write(db).await?;
-        for mut answer in rest.by_ref() {
-            let applied = apply_answer_in(
-                &txn,
-                settings,
-                answer.record.clone(),
-                &answer.token,
-                answer.accept,
-                None,
-                answer.draft.take(),
-            )
-            .await;
-            // a refusal, or a guest or event that is gone, wrote nothing: it fails alone
-            let broken = matches!(applied, Err(AppError::Internal));
-            outcomes.push((answer, applied));
-            if broken {
-                return Err(AppError::Internal);
-            }
-        }
+        let outcomes = apply_answers_in(&txn, settings, answering).await?;
         txn.commit().await?;
-        Ok::<(), AppError>(())
+        Ok::<_, AppError>(outcomes)
     };
-    if together.await.is_ok() {
-        for (answer, applied) in outcomes {
-            let _ = answer.reply.send(applied);
+    if let Ok(outcomes) = together.await {
+        for (reply, applied) in replies.into_iter().zip(outcomes) {
+            let _ = reply.send(applied);
         }
         return;
     }
     // something failed part-way and the transaction is rolled back: each answer again on its own
-    let again: Vec<Waiting> = outcomes
-        .into_iter()
-        .map(|(answer, _)| answer)
-        .chain(rest)
-        .collect();
-    for answer in again {
+    for ((record, token, accept), reply) in again.into_iter().zip(replies) {
         let alone = async {
             let txn = begin_write(db).await?;
-            let applied = apply_answer_in(
-                &txn,
-                settings,
-                answer.record.clone(),
-                &answer.token,
-                answer.accept,
-                None,
-                None,
-            )
-            .await?;
+            let applied =
+                apply_answer_in(&txn, settings, record, &token, accept, None, None).await?;
             txn.commit().await?;
             Ok(applied)
         };
         let applied = alone.await;
-        let _ = answer.reply.send(applied);
+        let _ = reply.send(applied);
     }
 }
 
