@@ -90,6 +90,12 @@ load() {
   echo "  $name: $json"
 }
 
+start_bare_insert() { # port database-url
+  "$BENCH" bare-insert --addr "127.0.0.1:$1" --database-url "$2" &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$1/healthz"
+}
+
 record() { # name json
   echo "{\"name\": \"$1\", \"value\": $2}" >>"$RESULTS"
   echo "  $1: $2"
@@ -128,6 +134,8 @@ load pkg_bare "http://127.0.0.1:3303/" -s scripts/bench/report.lua
 
 say "RSVP answers on SQLite vs raw sqlx inserts into the same file"
 BENCH_MODE=answer load answer_sqlite "$BASE/" -s scripts/bench/rotate.lua
+start_bare_insert 3304 "$SQLITE_URL"
+BENCH_MODE=answer load bare_insert_sqlite "http://127.0.0.1:3304/" -s scripts/bench/rotate.lua
 record insert_sqlite "$("$BENCH" insert --database-url "$SQLITE_URL" --connections $CONNECTIONS --seconds "$DURATION")"
 
 say "CSV import of 10,000 contacts"
@@ -165,6 +173,9 @@ if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1 && psql "$
   "$BENCH" fixture --database-url "$PG_URL" --guests "$GUESTS" --tokens "$WORK/pg-tokens" >/dev/null
   BENCH_TOKENS="$WORK/pg-tokens" BENCH_ORIGIN="http://127.0.0.1:3310" BENCH_MODE=answer \
     load answer_postgres "http://127.0.0.1:3310/" -s scripts/bench/rotate.lua
+  start_bare_insert 3311 "$PG_URL"
+  BENCH_TOKENS="$WORK/pg-tokens" BENCH_ORIGIN="http://127.0.0.1:3310" BENCH_MODE=answer \
+    load bare_insert_postgres "http://127.0.0.1:3311/" -s scripts/bench/rotate.lua
   record insert_postgres "$("$BENCH" insert --database-url "$PG_URL" --connections $CONNECTIONS --seconds "$DURATION")"
 else
   echo "PostgreSQL skipped: set TEST_DATABASE_URL to a reachable server (with psql installed) to compare there too."

@@ -6,7 +6,10 @@
 //! - `bare`: a bare axum handler that answers every GET with the bytes of a file, the limit each
 //!   page and asset is compared with;
 //! - `insert`: raw sqlx single-row inserts into a table of their own in the same database, from
-//!   N concurrent tasks, the limit the RSVP POST is compared with.
+//!   N concurrent tasks, the limit the RSVP POST is compared with;
+//! - `bare-insert`: a bare axum handler that takes the same form post as the RSVP answer, makes
+//!   one such insert and redirects like the server does: the same limit, reached through the
+//!   same HTTP path as the answer (wrk drives both), which the in-process `insert` leaves out.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +20,7 @@ use app::ssr::services::{invitations::mint_token, EventService, InvitationServic
 use app::ssr::{auth::CurrentUser, db};
 use axum::http::{header, HeaderValue};
 use clap::{Parser, Subcommand};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 #[derive(Parser)]
 #[command(about = "Benchmark helpers for scripts/bench.sh")]
@@ -49,6 +52,13 @@ enum Command {
         #[arg(long)]
         content_encoding: Option<String>,
     },
+    /// Answers every POST with one raw insert and a redirect to the post's Referer.
+    BareInsert {
+        #[arg(long)]
+        addr: String,
+        #[arg(long)]
+        database_url: String,
+    },
     /// Inserts single rows for `seconds` from `connections` tasks; prints rows per second.
     Insert {
         #[arg(long)]
@@ -74,6 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             content_type,
             content_encoding,
         } => bare(&addr, &body, &content_type, content_encoding.as_deref()).await,
+        Command::BareInsert { addr, database_url } => bare_insert(&addr, &database_url).await,
         Command::Insert {
             database_url,
             connections,
@@ -236,6 +247,79 @@ async fn bare(
     Ok(())
 }
 
+/// The table the raw inserts go to, made if missing.
+async fn insert_table(
+    db: &sea_orm::DatabaseConnection,
+    sqlite: bool,
+) -> Result<(), sea_orm::DbErr> {
+    let create = if sqlite {
+        "CREATE TABLE IF NOT EXISTS bench_answers (id INTEGER PRIMARY KEY AUTOINCREMENT, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL)"
+    } else {
+        "CREATE TABLE IF NOT EXISTS bench_answers (id SERIAL PRIMARY KEY, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)"
+    };
+    db.execute_unprepared(create).await?;
+    Ok(())
+}
+
+/// One raw sqlx single-row insert (autocommit), straight on the pool.
+async fn insert_one(
+    db: &sea_orm::DatabaseConnection,
+    sqlite: bool,
+    guest_id: i32,
+    answer: &str,
+) -> Result<(), sea_orm::sqlx::Error> {
+    if sqlite {
+        sea_orm::sqlx::query("INSERT INTO bench_answers (guest_id, answer, at) VALUES (?, ?, ?)")
+            .bind(guest_id)
+            .bind(answer)
+            .bind(chrono::Utc::now().to_rfc3339())
+            .execute(db.get_sqlite_connection_pool())
+            .await
+            .map(|_| ())
+    } else {
+        sea_orm::sqlx::query("INSERT INTO bench_answers (guest_id, answer, at) VALUES ($1, $2, $3)")
+            .bind(guest_id)
+            .bind(answer)
+            .bind(chrono::Utc::now())
+            .execute(db.get_postgres_connection_pool())
+            .await
+            .map(|_| ())
+    }
+}
+
+async fn bare_insert(addr: &str, url: &str) -> Result<(), Box<dyn std::error::Error>> {
+    // the same connection settings as the server (`db::connect`)
+    let db = db::connect(url).await?;
+    let sqlite = url.starts_with("sqlite:");
+    insert_table(&db, sqlite).await?;
+    let handler = move |headers: axum::http::HeaderMap,
+                        axum::Form(form): axum::Form<Vec<(String, String)>>| {
+        let db = db.clone();
+        async move {
+            let field = |name: &str| {
+                form.iter()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.clone())
+                    .unwrap_or_default()
+            };
+            let guest_id = field("token").len() as i32;
+            let status = match insert_one(&db, sqlite, guest_id, &field("answer")).await {
+                Ok(()) => axum::http::StatusCode::SEE_OTHER,
+                Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let back = headers
+                .get(header::REFERER)
+                .cloned()
+                .unwrap_or(HeaderValue::from_static("/"));
+            (status, [(header::LOCATION, back)])
+        }
+    };
+    let router = axum::Router::new().fallback(axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, router).await?;
+    Ok(())
+}
+
 async fn insert(
     url: &str,
     connections: usize,
@@ -244,13 +328,7 @@ async fn insert(
     // the same connection settings as the server (`db::connect`): WAL, busy timeout, pool size
     let db = db::connect(url).await?;
     let sqlite = url.starts_with("sqlite:");
-    let create = if sqlite {
-        "CREATE TABLE IF NOT EXISTS bench_answers (id INTEGER PRIMARY KEY AUTOINCREMENT, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL)"
-    } else {
-        "CREATE TABLE IF NOT EXISTS bench_answers (id SERIAL PRIMARY KEY, guest_id INTEGER NOT NULL, answer TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)"
-    };
-    use sea_orm::ConnectionTrait;
-    db.execute_unprepared(create).await?;
+    insert_table(&db, sqlite).await?;
     let done = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let until = Instant::now() + Duration::from_secs(seconds);
@@ -262,29 +340,13 @@ async fn insert(
             let mut i = 0i64;
             while Instant::now() < until {
                 i += 1;
-                let result = if sqlite {
-                    let pool = db.get_sqlite_connection_pool();
-                    sea_orm::sqlx::query(
-                        "INSERT INTO bench_answers (guest_id, answer, at) VALUES (?, ?, ?)",
-                    )
-                    .bind(worker as i64 * 1_000_000 + i)
-                    .bind("accepted")
-                    .bind(chrono::Utc::now().to_rfc3339())
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-                } else {
-                    let pool = db.get_postgres_connection_pool();
-                    sea_orm::sqlx::query(
-                        "INSERT INTO bench_answers (guest_id, answer, at) VALUES ($1, $2, $3)",
-                    )
-                    .bind((worker as i64 * 1_000_000 + i) as i32)
-                    .bind("accepted")
-                    .bind(chrono::Utc::now())
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-                };
+                let result = insert_one(
+                    &db,
+                    sqlite,
+                    (worker as i64 * 1_000_000 + i) as i32,
+                    "accepted",
+                )
+                .await;
                 match result {
                     Ok(()) => done.fetch_add(1, Ordering::Relaxed),
                     Err(_) => failed.fetch_add(1, Ordering::Relaxed),
