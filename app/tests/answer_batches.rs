@@ -51,15 +51,13 @@ async fn invited_to(db: &DatabaseConnection, n: usize, capacity: i32) -> (i32, V
     (event_id, guests)
 }
 
-/// Every guest accepts at once, while another connection holds the database's write lock (on
-/// PostgreSQL: the event's row) until every answer is handed in; then the lock is let go. The
-/// answers' outcomes, in guest order.
-async fn accept_while_the_writer_is_busy(
+/// Another connection takes the database's write lock (on PostgreSQL: the event's row) and
+/// keeps it until the transaction returned is let go.
+async fn hold_the_writer(
     url: &str,
     db: &DatabaseConnection,
     event_id: i32,
-    guests: &[(i32, String)],
-) -> Vec<Result<Answer, AppError>> {
+) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
     let other = db::connect(url).await.unwrap();
     let busy = other
         .begin_with_options(TransactionOptions {
@@ -75,6 +73,19 @@ async fn accept_while_the_writer_is_busy(
         .await
         .unwrap();
     }
+    (other, busy)
+}
+
+/// Every guest accepts at once, while another connection holds the database's write lock (on
+/// PostgreSQL: the event's row) until every answer is handed in; then the lock is let go. The
+/// answers' outcomes, in guest order.
+async fn accept_while_the_writer_is_busy(
+    url: &str,
+    db: &DatabaseConnection,
+    event_id: i32,
+    guests: &[(i32, String)],
+) -> Vec<Result<Answer, AppError>> {
+    let (other, busy) = hold_the_writer(url, db, event_id).await;
     let requests: Vec<_> = guests
         .iter()
         .map(|(_, token)| {
@@ -270,21 +281,7 @@ async fn answer_in_order_while_the_writer_is_busy(
     event_id: i32,
     answers: &[(&str, bool)],
 ) -> Vec<(Answer, Option<i32>)> {
-    let other = db::connect(url).await.unwrap();
-    let busy = other
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    if db.get_database_backend() == DbBackend::Postgres {
-        busy.execute_unprepared(&format!(
-            "SELECT id FROM events WHERE id = {event_id} FOR UPDATE"
-        ))
-        .await
-        .unwrap();
-    }
+    let (other, busy) = hold_the_writer(url, db, event_id).await;
     let mut requests = Vec::new();
     for (handed_in, (token, accept)) in answers.iter().enumerate() {
         let (db2, token, accept) = (db.clone(), token.to_string(), *accept);

@@ -127,6 +127,17 @@ pub fn accept_lands_on(accepted: u64, capacity: i32) -> Answer {
     }
 }
 
+/// Where a guest's answer lands, with `accepted` seats of `capacity` taken: a decline is a
+/// decline; an accept from a guest who holds a seat or waits for one changes nothing; any other
+/// accept lands where `accept_lands_on` says.
+pub fn answer_lands_on(accept: bool, before: Answer, accepted: u64, capacity: i32) -> Answer {
+    match (accept, before) {
+        (false, _) => Answer::Declined,
+        (true, Answer::Accepted | Answer::Waitlisted) => before,
+        (true, _) => accept_lands_on(accepted, capacity),
+    }
+}
+
 /// Whether a guest may open the video link a rep stored: only an https address.
 pub fn parse_video_url(value: &str) -> Result<Option<String>, Msg> {
     let value = value.trim();
@@ -313,6 +324,34 @@ mod tests {
         assert_eq!(accept_lands_on(9, 10), Answer::Accepted);
         assert_eq!(accept_lands_on(10, 10), Answer::Waitlisted);
         assert_eq!(accept_lands_on(0, 0), Answer::Waitlisted);
+    }
+
+    #[test]
+    fn an_accept_keeps_a_seat_or_a_waitlist_place_and_a_decline_always_declines() {
+        assert_eq!(
+            answer_lands_on(true, Answer::Accepted, 10, 10),
+            Answer::Accepted
+        );
+        assert_eq!(
+            answer_lands_on(true, Answer::Waitlisted, 0, 10),
+            Answer::Waitlisted
+        );
+        assert_eq!(
+            answer_lands_on(true, Answer::Declined, 9, 10),
+            Answer::Accepted
+        );
+        assert_eq!(
+            answer_lands_on(true, Answer::None, 10, 10),
+            Answer::Waitlisted
+        );
+        assert_eq!(
+            answer_lands_on(false, Answer::Accepted, 0, 10),
+            Answer::Declined
+        );
+        assert_eq!(
+            answer_lands_on(false, Answer::Waitlisted, 0, 10),
+            Answer::Declined
+        );
     }
 
     #[test]

@@ -314,7 +314,9 @@ async fn bare_insert(addr: &str, url: &str) -> Result<(), Box<dyn std::error::Er
             (status, [(header::LOCATION, back)])
         }
     };
-    let router = axum::Router::new().fallback(axum::routing::post(handler));
+    let router = axum::Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .fallback(axum::routing::post(handler));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     axum::serve(listener, router).await?;
     Ok(())

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use crate::domain::{
-    accept_lands_on, answer_refusal, checkin_code_from, guest_news, invitations_refusal,
+    answer_lands_on, answer_refusal, checkin_code_from, guest_news, invitations_refusal,
     local_to_utc, parse_video_url, Answer, EventStatus, GuestMoments, InvitationState, NewsItem,
     NominationState, CODE_LEN, MAX_NOTE_CHARS,
 };
@@ -780,26 +780,9 @@ impl Draft {
         if wanted == Answer::Accepted && guest.checkin_code.is_none() {
             guest.checkin_code = Some(new_checkin_code());
         }
-        let outgoing = GuestMail {
-            settings,
-            event: &record.event,
-            guest: &guest,
-            contact: &record.contact,
-            host: &record.host,
-            token,
-            message_id: new_message_id(settings, kind::CONFIRMATION),
-            now,
-        }
-        .confirmation(wanted, false);
         // a message that cannot be built fails again under the lock, where the answer reports it
-        let queued = OutboxService::row(
-            kind::CONFIRMATION,
-            Some(record.event.id),
-            Some(guest.id),
-            &outgoing,
-            now,
-        )
-        .ok()?;
+        let queued =
+            confirmation_row(settings, &record.event, &guest, record, token, wanted, now).ok()?;
         Some(Draft {
             guest,
             event: record.event.clone(),
@@ -817,6 +800,37 @@ impl Draft {
         expected.updated_at = guest.updated_at;
         (expected == *guest && self.event == *event).then_some(self.queued)
     }
+}
+
+/// The guest's confirmation of `wanted` (the guest row as the answer writes it, the contact and
+/// host of `record`), composed and made into its outbox row.
+fn confirmation_row(
+    settings: &MailSettings,
+    event: &event::Model,
+    guest: &guest::Model,
+    record: &RsvpRecord,
+    token: &str,
+    wanted: Answer,
+    now: DateTime<Utc>,
+) -> Result<outbox::ActiveModel, AppError> {
+    let confirmation = GuestMail {
+        settings,
+        event,
+        guest,
+        contact: &record.contact,
+        host: &record.host,
+        token,
+        message_id: new_message_id(settings, kind::CONFIRMATION),
+        now,
+    }
+    .confirmation(wanted, false);
+    OutboxService::row(
+        kind::CONFIRMATION,
+        Some(event.id),
+        Some(guest.id),
+        &confirmation,
+        now,
+    )
 }
 
 /// Applies an answer inside `txn` (see `InvitationService::answer`). `token` is the guest's link
@@ -863,14 +877,12 @@ pub(super) async fn apply_answer_in(
         return Err(AppError::Conflict(refusal));
     }
     let before = standing.guest.answer;
-    let wanted = if accept {
-        match before {
-            Answer::Accepted | Answer::Waitlisted => before,
-            _ => accept_lands_on(standing.seats_taken, standing.event.capacity),
-        }
-    } else {
-        Answer::Declined
-    };
+    let wanted = answer_lands_on(
+        accept,
+        before,
+        standing.seats_taken,
+        standing.event.capacity,
+    );
     if wanted == before {
         return Ok(RsvpRecord {
             guest: standing.guest,
@@ -925,26 +937,7 @@ pub(super) async fn apply_answer_in(
     ));
     let queued = match draft.and_then(|d| d.fits(&found, &event)) {
         Some(queued) => queued,
-        None => {
-            let confirmation = GuestMail {
-                settings,
-                event: &event,
-                guest: &found,
-                contact: &record.contact,
-                host: &record.host,
-                token,
-                message_id: new_message_id(settings, kind::CONFIRMATION),
-                now,
-            }
-            .confirmation(wanted, false);
-            OutboxService::row(
-                kind::CONFIRMATION,
-                Some(event.id),
-                Some(found.id),
-                &confirmation,
-                now,
-            )?
-        }
+        None => confirmation_row(settings, &event, &found, &record, token, wanted, now)?,
     };
     writes.push(OutboxService::queue_statement(backend, queued));
     crate::ssr::db::run_together(txn, writes).await?;
@@ -1185,14 +1178,12 @@ impl Standings {
             return Decided::Done(Err(AppError::Conflict(refusal)));
         }
         let before = found.answer;
-        let wanted = if answer.accept {
-            match before {
-                Answer::Accepted | Answer::Waitlisted => before,
-                _ => accept_lands_on(standing.seats_taken, standing.event.capacity),
-            }
-        } else {
-            Answer::Declined
-        };
+        let wanted = answer_lands_on(
+            answer.accept,
+            before,
+            standing.seats_taken,
+            standing.event.capacity,
+        );
         if wanted == before {
             return Decided::Done(Ok(RsvpRecord {
                 guest: found.clone(),
@@ -1223,24 +1214,16 @@ impl Standings {
         let queued = match answer.draft.and_then(|d| d.fits(&guest, &standing.event)) {
             Some(queued) => queued,
             None => {
-                let confirmation = GuestMail {
+                let composed = confirmation_row(
                     settings,
-                    event: &standing.event,
-                    guest: &guest,
-                    contact: &record.contact,
-                    host: &record.host,
-                    token: answer.token,
-                    message_id: new_message_id(settings, kind::CONFIRMATION),
+                    &standing.event,
+                    &guest,
+                    &record,
+                    answer.token,
+                    wanted,
                     now,
-                }
-                .confirmation(wanted, false);
-                match OutboxService::row(
-                    kind::CONFIRMATION,
-                    Some(standing.event.id),
-                    Some(guest.id),
-                    &confirmation,
-                    now,
-                ) {
+                );
+                match composed {
                     Ok(queued) => queued,
                     // a message that cannot be built fails the answer where it fails the batch
                     Err(_) => {
