@@ -1027,8 +1027,8 @@ struct EventStanding {
     waiting: u64,
 }
 
-/// What became of one answer of a batch. (Both variants are about a kilobyte, the guest's
-/// record; one lives at a time.)
+/// What became of one answer of a batch. (`Done` carries the guest's whole record, about a
+/// kilobyte; one lives at a time, on its way to the outcomes, so it is not boxed.)
 #[allow(clippy::large_enum_variant)]
 enum Decided<'a> {
     /// decided in memory (its writes, if any, are in `Written`)
