@@ -391,3 +391,48 @@ async fn on_postgres_one_batch_decides_seats_and_the_waitlist_in_arrival_order()
     one_batch_decides_in_arrival_order(&postgres_url(&name), &db).await;
     drop_postgres(db, name).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_a_confirmation_is_stored_compressed_with_lz4_and_reads_back_whole() {
+    let Some((db, name)) = postgres().await else {
+        return;
+    };
+    let supported = db
+        .execute_unprepared("CREATE TEMP TABLE lz4_probe (x text COMPRESSION lz4)")
+        .await;
+    if let Err(err) = supported {
+        eprintln!("skipped: this PostgreSQL server cannot compress with lz4 ({err})");
+        drop_postgres(db, name).await;
+        return;
+    }
+    let (_, guests) = invited(&db, 1).await;
+    let (guest_id, token) = &guests[0];
+
+    InvitationService::answer(&db, &settings(), token, true)
+        .await
+        .unwrap();
+
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT pg_column_compression(raw) AS method, raw FROM outbox \
+                 WHERE guest_id = {guest_id} AND kind = 'confirmation'"
+            ),
+        ))
+        .await
+        .unwrap()
+        .expect("a confirmation was queued");
+    let method: String = row.try_get("", "method").unwrap();
+    let raw: String = row.try_get("", "raw").unwrap();
+    drop_postgres(db, name).await;
+    assert_eq!(method, "lz4");
+    assert!(
+        raw.contains("BEGIN:VCALENDAR"),
+        "the calendar part is there"
+    );
+    assert!(
+        raw.trim_end().ends_with("--"),
+        "the message reads back to its last boundary"
+    );
+}

@@ -18,6 +18,7 @@ mod m20261128_000014_door;
 mod m20261128_000015_arrival_mail;
 mod m20261128_000016_outcomes;
 mod m20261128_000017_hot_path_indexes;
+mod m20261208_000018_outbox_lz4;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_arrival_mail::Migration),
             Box::new(m20261128_000016_outcomes::Migration),
             Box::new(m20261128_000017_hot_path_indexes::Migration),
+            Box::new(m20261208_000018_outbox_lz4::Migration),
         ]
     }
 }
