@@ -180,11 +180,11 @@ async fn answers_that_wait_for_the_writer_are_written_together_in_one_commit() {
     let (db, commits) = db::connect_migrated_counting(&url).await.unwrap();
     let commits = commits.expect("a SQLite file counts its commits");
     let (event_id, guests) = invited(&db, 20).await;
-    let before = commits.now().unwrap();
+    let before = commits.settled().await.unwrap();
 
     all_accept_while_the_writer_is_busy(&url, &db, event_id, &guests).await;
 
-    let written = commits.now().unwrap() - before;
+    let written = commits.settled().await.unwrap() - before;
     // the first answer (or the first few, if they came together) took the writer's turn and
     // waited for the lock; all the others waited behind it and are written together after it
     assert!(

@@ -23,7 +23,7 @@ async fn counted_file() -> (sea_orm::DatabaseConnection, db::Commits, tempfile::
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_sqlite_file_counts_each_commit_of_any_connection_and_nothing_else() {
     let (conn, commits, _dir) = counted_file().await;
-    let start = commits.now().unwrap();
+    let start = commits.settled().await.unwrap();
 
     conn.execute_unprepared("SELECT count(*) FROM users")
         .await
@@ -32,7 +32,7 @@ async fn a_sqlite_file_counts_each_commit_of_any_connection_and_nothing_else() {
         .await
         .unwrap();
     assert_eq!(
-        commits.now(),
+        commits.settled().await,
         Some(start),
         "a read, a write that changed nothing"
     );
@@ -57,7 +57,11 @@ async fn a_sqlite_file_counts_each_commit_of_any_connection_and_nothing_else() {
         .await
         .unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(commits.now(), Some(start + 1), "a rollback is no commit");
+    assert_eq!(
+        commits.settled().await,
+        Some(start + 1),
+        "a rollback is no commit"
+    );
 
     // twenty writers at once, on the pool's several connections
     let writers: Vec<_> = (0..20)
@@ -73,7 +77,56 @@ async fn a_sqlite_file_counts_each_commit_of_any_connection_and_nothing_else() {
     for writer in writers {
         writer.await.unwrap();
     }
-    assert_eq!(commits.now(), Some(start + 21), "every commit counted");
+    assert_eq!(
+        commits.settled().await,
+        Some(start + 21),
+        "every commit counted"
+    );
+}
+
+/// sea-orm's `ActiveModel::insert` on SQLite is `INSERT … RETURNING`, read up to its one row:
+/// outside a transaction the insert commits when sqlx resets the statement, and SQLite reports
+/// that commit only with the connection's next statement. The count must not stand still in
+/// between: the page cache would serve the page from before the insert.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_that_returns_its_row_is_never_taken_for_no_commit() {
+    let (conn, commits, _dir) = counted_file().await;
+    let start = commits.settled().await.unwrap();
+
+    for i in 0..20 {
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                format!("INSERT INTO scratch VALUES ({i}) RETURNING x"),
+            ))
+            .await
+            .unwrap();
+        assert!(row.is_some(), "the insert returned its row");
+        let counted = commits.now();
+        assert!(
+            counted.is_none_or(|n| n > start + i),
+            "insert {i} landed, and the count still says {counted:?}"
+        );
+        assert_eq!(
+            commits.settled().await,
+            Some(start + i + 1),
+            "counted once, as soon as the connection is back in the pool"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_transaction_that_wrote_nothing_leaves_the_count_as_it_was() {
+    let (conn, commits, _dir) = counted_file().await;
+    let start = commits.settled().await.unwrap();
+
+    let tx = db::begin_write(&conn).await.unwrap();
+    tx.execute_unprepared("SELECT count(*) FROM scratch")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(commits.settled().await, Some(start));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -255,3 +255,36 @@ async fn while_others_read_the_page_every_answer_shows_the_moment_it_was_given()
         "the readers read meanwhile"
     );
 }
+
+/// A comment is one `INSERT … RETURNING` outside a transaction, which SQLite reports as landed
+/// only later (`db::Commits`): the page kept from before must not be served after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_comment_posted_with_the_plain_form_shows_on_the_next_page() {
+    let app = spawn_app().await;
+    let event = open_event_with_approved_guests(&app, 3).await;
+    let url = format!("{}/events/{event}", app.base);
+    let marketing = session_cookie(&app, "marketing@demo.test").await;
+    let page = || page_of(client().get(&url).header(header::COOKIE, &marketing));
+    for n in 1..=5 {
+        let _ = page().await;
+        let (_, kept, _) = page().await;
+        let comment = format!("Bring the banner, round {n}");
+        assert!(!kept.contains(&comment));
+
+        let res = client()
+            .post(format!("{}/api/add_comment", app.base))
+            .header(header::COOKIE, &marketing)
+            .header(header::ORIGIN, &app.base)
+            .header(header::REFERER, &url)
+            .header(header::ACCEPT, "text/html")
+            .form(&[("event_id", event.to_string()), ("body", comment.clone())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{}", res.status());
+
+        let (status, html, _) = page().await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&comment), "round {n}: the comment at once");
+    }
+}

@@ -84,18 +84,23 @@ pub(super) async fn submit(
     draft: Option<Draft>,
 ) -> Result<RsvpRecord, AppError> {
     let desk = desk_of(db);
-    let _counted = InFlight::new(desk.clone());
     let (reply, mut outcome) = oneshot::channel();
-    desk.waiting
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .push(Waiting {
+    // counted while the waiting list is held, after the answer joined it: whoever sees N answers
+    // in flight knows all N are on the list (or already in a batch)
+    let _counted = {
+        let mut waiting = desk
+            .waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        waiting.push(Waiting {
             record,
             token: token.to_string(),
             accept,
             draft,
             reply,
         });
+        InFlight::new(desk.clone())
+    };
     tokio::select! {
         biased;
         // another request's batch took this answer and has written it
