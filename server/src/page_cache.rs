@@ -8,9 +8,9 @@
 //! after any write — an answer, an edit, a sign-out, a new guest — renders afresh, so nobody ever
 //! sees a page older than the last write, least of all the one who wrote. What the database cannot
 //! tell (the clock: a deadline passing, a session's end) is bounded by the time to live; after it
-//! the page is served while a render in the background renews it (renewals take turns). A render that saw a commit
-//! land meanwhile is not stored. While nobody has a current page, one request renders it and the
-//! others wait for that render. The CSP nonce differs per response: the stored
+//! the page is served while a render in the background renews it (renewals take turns). A render
+//! that saw a commit land meanwhile is not stored. While nobody has a current page, one request
+//! renders it and the others wait for that render. The CSP nonce differs per response: the stored
 //! body is cut at the render's nonce and joined with the new one.
 //!
 //! Only on SQLite in WAL mode, where this process is the only writer. On PostgreSQL (several
